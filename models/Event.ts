@@ -1,0 +1,20 @@
+// Append-only audit trail: every state change (and, later, every read of protected personal data).
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+const eventSchema = new Schema(
+  {
+    actor: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    action: { type: String, required: true },
+    subjectType: { type: String, required: true },
+    subjectId: { type: String, required: true },
+    summary: { type: Schema.Types.Mixed, default: {} },
+    requestId: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+eventSchema.index({ subjectType: 1, subjectId: 1, at: -1 });
+eventSchema.index({ actor: 1, at: -1 });
+
+export type EventDoc = InferSchemaType<typeof eventSchema>;
+export const Event = model('Event', eventSchema);

@@ -1,0 +1,46 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+
+export const ORG_KINDS = ['school', 'university', 'bureau', 'office'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+export const PROVINCES = ['beijing', 'tianjin', 'hebei'] as const;
+export type Province = (typeof PROVINCES)[number];
+export const VERIFICATION_STATES = ['pending', 'verified', 'rejected'] as const;
+export type VerificationState = (typeof VERIFICATION_STATES)[number];
+/** School communities an organisation can belong to (keys of the catalogue's `alliances.*`). */
+export const ALLIANCES = ['twl'] as const;
+export type Alliance = (typeof ALLIANCES)[number];
+
+const organisationSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true },
+    kind: { type: String, enum: ORG_KINDS, required: true },
+    province: { type: String, enum: PROVINCES, required: true },
+    /** Hebei operational unit code (e.g. 1310 Langfang); for Beijing/Tianjin the province code 11 or 12. */
+    unitCode: { type: String, required: true },
+    /** County (Hebei) or district (Beijing/Tianjin) division code from the reference data. */
+    countyCode: { type: String, required: true },
+    address: { type: String, default: '' },
+    contactName: { type: String, default: '' },
+    contactPhone: { type: String, default: '' },
+    contactEmail: { type: String, default: '' },
+    /** Parent Beijing/Tianjin school for a Hebei branch school. */
+    parent: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
+    /** 对口帮扶: the schools this one is paired with (kept symmetric by the service). */
+    pairedWith: { type: [Schema.Types.ObjectId], ref: 'Organisation', default: [] },
+    alliances: { type: [String], enum: ALLIANCES, default: [] },
+    verification: {
+      state: { type: String, enum: VERIFICATION_STATES, default: 'pending' },
+      reason: { type: String, default: '' },
+      decidedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+      decidedAt: { type: Date, default: null },
+    },
+    createdBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+  },
+  { timestamps: true, optimisticConcurrency: true },
+);
+
+organisationSchema.index({ 'verification.state': 1, unitCode: 1, createdAt: 1 });
+organisationSchema.index({ province: 1, kind: 1, name: 1 });
+
+export type OrganisationDoc = InferSchemaType<typeof organisationSchema> & { _id: Types.ObjectId };
+export const Organisation = model('Organisation', organisationSchema);

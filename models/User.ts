@@ -1,0 +1,34 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+
+export const ROLES = ['candidate', 'staff', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number];
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+/** Staff membership of their organisation: join requests wait for a colleague or a coordinator. */
+export const MEMBERSHIP_STATES = ['active', 'pending', 'rejected'] as const;
+
+const userSchema = new Schema(
+  {
+    email: { type: String, required: true, trim: true, lowercase: true },
+    name: { type: String, required: true, trim: true },
+    // Hidden from templates by the view mappers, not by `select: false` (FerretDB rejects findOneAnd* projections).
+    passwordHash: { type: String, required: true },
+    role: { type: String, enum: ROLES, required: true },
+    locale: { type: String, enum: LOCALES, default: 'zh-CN' },
+    emailVerifiedAt: { type: Date, default: null },
+    organisation: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
+    membership: { type: String, enum: MEMBERSHIP_STATES, default: null },
+    /** Coordinator scope: a Hebei unit code, or null for the whole region. */
+    scopeUnit: { type: String, default: null },
+    lastLoginAt: { type: Date, default: null },
+    /** Bumped when the password changes: sessions signed in with an older version end. */
+    sessionVersion: { type: Number, default: 0 },
+  },
+  { timestamps: true, optimisticConcurrency: true },
+);
+
+userSchema.index({ email: 1 }, { unique: true });
+userSchema.index({ organisation: 1, membership: 1 });
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+export const User = model('User', userSchema);

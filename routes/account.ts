@@ -1,0 +1,200 @@
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import { z } from 'zod';
+import type { RouteDeps } from '.';
+import { AppError } from '../server/errors';
+import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../server/middleware/guards';
+import { limiter } from '../server/middleware/rateLimit';
+import type { Actor } from '../server/services/actor';
+import { confirmPasswords, email, locale, newPassword, text } from './schemas';
+
+const registerSchema = z
+  .object({ name: text(100), email, password: newPassword, passwordConfirm: z.string('validation.required') })
+  .superRefine(confirmPasswords);
+const loginSchema = z.object({
+  email: z.string('validation.required').trim().min(1, 'validation.required').max(254, 'validation.tooLong'),
+  password: z.string('validation.required').min(1, 'validation.required').max(1024, 'validation.tooLong'),
+  returnTo: z.string().optional(),
+});
+const forgotSchema = z.object({ email });
+const resetSchema = z.object({ password: newPassword, passwordConfirm: z.string('validation.required') }).superRefine(confirmPasswords);
+const accountSchema = z.object({ name: text(100), locale });
+const passwordSchema = z
+  .object({ currentPassword: z.string('validation.required').min(1, 'validation.required'), password: newPassword, passwordConfirm: z.string('validation.required') })
+  .superRefine(confirmPasswords);
+
+/** Where each role lands after signing in. */
+export function homeFor(actor: Actor): string {
+  if (actor.role === 'coordinator') return '/coordinator/organisations';
+  if (actor.role === 'staff') return '/organisation';
+  return '/account';
+}
+
+function tokenErrorPage(res: Response, err: unknown, next: NextFunction) {
+  if (err instanceof AppError && err.status === 400) {
+    return res.status(400).render('pages/account/link-problem', {
+      title: res.locals.t('tokens.title'),
+      message: res.locals.t(err.messageKey),
+    });
+  }
+  next(err);
+}
+
+function login(req: Request, user: Express.User): Promise<void> {
+  // passport ≥0.6 regenerates the session id here (no fixation).
+  return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+}
+
+export function accountRouter({ services, config, auth, clock }: RouteDeps): Router {
+  const router = Router();
+  const { accounts } = services;
+  const windowMs = config.rateLimits.windowMs;
+
+  router.get('/register', (req, res) => {
+    res.render('pages/account/register', { title: req.t('auth.register.title'), values: {} });
+  });
+
+  router.post('/register', limiter('signup', config.rateLimits.signup, windowMs, clock), async (req, res) => {
+    const form = parseForm(registerSchema, req.body);
+    if (!form.ok) return renderInvalid(res, 'pages/account/register', { title: req.t('auth.register.title') }, form.errors, req.body);
+    await accounts.registerUser(requestCtx(req), { ...form.data, locale: req.locale }, { role: 'candidate' });
+    res.redirect(303, '/register/sent');
+  });
+
+  router.get('/register/sent', (req, res) => {
+    res.render('pages/account/check-email', { title: req.t('auth.checkEmail.title'), message: req.t('auth.checkEmail.register') });
+  });
+
+  router.get('/login', (req, res) => {
+    if (req.user) return res.redirect(303, homeFor(req.user));
+    res.render('pages/account/login', { title: req.t('auth.login.title'), values: { returnTo: safeReturnTo(req.query.returnTo) ?? '' } });
+  });
+
+  router.post('/login', limiter('login', config.rateLimits.login, windowMs, clock), (req, res, next) => {
+    const form = parseForm(loginSchema, req.body);
+    const title = req.t('auth.login.title');
+    if (!form.ok) return renderInvalid(res, 'pages/account/login', { title }, form.errors, req.body);
+    auth.authenticate('local', (err: unknown, user: (Express.User & { _id?: unknown }) | false) => {
+      if (err) return next(err);
+      if (!user) {
+        res.status(401).render('pages/account/login', {
+          title,
+          values: { email: form.data.email, returnTo: safeReturnTo(form.data.returnTo) ?? '' },
+          errorList: [{ field: 'email', message: req.t('auth.login.failed') }],
+        });
+        return;
+      }
+      login(req, user)
+        .then(async () => {
+          const id = String(user._id);
+          await accounts.recordLogin(requestCtx(req), id);
+          const loaded = await accounts.loadActor(id, (user as { sessionVersion?: number }).sessionVersion ?? 0);
+          res.redirect(303, safeReturnTo(form.data.returnTo) ?? (loaded ? homeFor(loaded.actor) : '/'));
+        })
+        .catch(next);
+    })(req, res, next);
+  });
+
+  router.post('/logout', (req, res, next) => {
+    req.logout((err) => {
+      if (err) return next(err);
+      req.session.destroy(() => {
+        res.clearCookie(config.isProduction ? '__Host-tb.sid' : 'tb.sid', { path: '/' });
+        res.redirect(303, '/');
+      });
+    });
+  });
+
+  router.get('/verify-email/:token', async (req, res, next) => {
+    try {
+      await accounts.verifyEmail(requestCtx(req), String(req.params.token));
+    } catch (err) {
+      return tokenErrorPage(res, err, next);
+    }
+    req.flash('success', 'auth.verify.done');
+    res.redirect(303, req.user ? homeFor(req.user) : '/login');
+  });
+
+  router.post('/verify-email/resend', requireUser, async (req, res) => {
+    await accounts.resendVerification(actorOf(req));
+    req.flash('info', 'auth.verify.resent');
+    res.redirect(303, '/account');
+  });
+
+  router.get('/password/forgot', (req, res) => {
+    res.render('pages/account/forgot', { title: req.t('auth.forgot.title'), values: {} });
+  });
+
+  router.post('/password/forgot', limiter('reset', config.rateLimits.reset, windowMs, clock), async (req, res) => {
+    const form = parseForm(forgotSchema, req.body);
+    if (!form.ok) return renderInvalid(res, 'pages/account/forgot', { title: req.t('auth.forgot.title') }, form.errors, req.body);
+    await accounts.requestPasswordReset(requestCtx(req), form.data.email);
+    res.redirect(303, '/password/forgot/sent');
+  });
+
+  router.get('/password/forgot/sent', (req, res) => {
+    res.render('pages/account/check-email', { title: req.t('auth.checkEmail.title'), message: req.t('auth.checkEmail.reset') });
+  });
+
+  router.get('/password/reset/:token', async (req, res, next) => {
+    try {
+      await accounts.peekToken(String(req.params.token), 'password_reset');
+    } catch (err) {
+      return tokenErrorPage(res, err, next);
+    }
+    res.render('pages/account/reset', { title: req.t('auth.reset.title'), values: {} });
+  });
+
+  router.post('/password/reset/:token', limiter('reset', config.rateLimits.reset, windowMs, clock), async (req, res, next) => {
+    const form = parseForm(resetSchema, req.body);
+    if (!form.ok) return renderInvalid(res, 'pages/account/reset', { title: req.t('auth.reset.title') }, form.errors, req.body);
+    try {
+      await accounts.resetPassword(requestCtx(req), String(req.params.token), form.data.password);
+    } catch (err) {
+      return tokenErrorPage(res, err, next);
+    }
+    req.flash('success', 'auth.reset.done');
+    res.redirect(303, '/login');
+  });
+
+  router.get('/account', requireUser, async (req, res) => {
+    const account = await accounts.getAccount(actorOf(req));
+    res.render('pages/account/settings', { title: req.t('account.title'), values: account, account });
+  });
+
+  router.post('/account', requireUser, async (req, res) => {
+    const actor = actorOf(req);
+    const form = parseForm(accountSchema, req.body);
+    if (!form.ok) {
+      const account = await accounts.getAccount(actor);
+      return renderInvalid(res, 'pages/account/settings', { title: req.t('account.title'), account }, form.errors, req.body);
+    }
+    await accounts.updateAccount(actorCtx(req), form.data);
+    res.cookie('tb_lang', form.data.locale, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure: config.isProduction });
+    req.flash('success', 'account.saved');
+    res.redirect(303, '/account');
+  });
+
+  router.post('/account/password', requireUser, async (req, res, next) => {
+    const actor = actorOf(req);
+    const account = await accounts.getAccount(actor);
+    const form = parseForm(passwordSchema, req.body);
+    const locals = { title: req.t('account.title'), account, values: account, passwordErrors: true };
+    if (!form.ok) return renderInvalid(res, 'pages/account/settings', locals, form.errors, account);
+    try {
+      await accounts.changePassword(actorCtx(req), form.data.currentPassword, form.data.password);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) {
+        return renderInvalid(res, 'pages/account/settings', locals, (err as unknown as { fields: Record<string, string> }).fields, account);
+      }
+      return next(err);
+    }
+    // Other sessions end (sessionVersion moved on); this one is renewed with the new version.
+    const loaded = await services.accounts.authenticate(actor.email, form.data.password);
+    if (loaded) await login(req, loaded as unknown as Express.User);
+    req.flash('success', 'account.password.changed');
+    res.redirect(303, '/account');
+  });
+
+  return router;
+}

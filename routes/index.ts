@@ -1,0 +1,27 @@
+// Mounts one router per area. Each router is thin: validate → one service call → render or redirect.
+import type { Express } from 'express';
+import type passport from 'passport';
+import type { Services } from '../server/app';
+import type { Clock } from '../server/clock';
+import type { Config } from '../server/config';
+import { accountRouter } from './account';
+import { coordinatorRouter } from './coordinator';
+import { devRouter } from './dev';
+import { organisationRouter } from './organisation';
+import { publicRouter } from './public';
+
+export interface RouteDeps {
+  services: Services;
+  config: Config;
+  auth: InstanceType<typeof passport.Passport>;
+  clock: Clock;
+  engine: string;
+}
+
+export function mountRoutes(app: Express, deps: RouteDeps): void {
+  app.use(publicRouter(deps));
+  app.use(accountRouter(deps));
+  app.use(organisationRouter(deps));
+  app.use('/coordinator', coordinatorRouter(deps));
+  if (deps.config.localMode && !deps.config.isProduction) app.use('/dev', devRouter(deps));
+}

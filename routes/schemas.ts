@@ -1,0 +1,34 @@
+// Shared zod pieces for forms. Messages are catalogue keys (see server/middleware/forms.ts).
+import { z } from 'zod';
+import { LOCALES } from '../server/i18n';
+
+export const text = (max = 200) => z.string('validation.required').trim().min(1, 'validation.required').max(max, 'validation.tooLong');
+export const optionalText = (max = 200) => z.string('validation.invalid').trim().max(max, 'validation.tooLong').default('');
+export const email = z
+  .string('validation.required')
+  .trim()
+  .toLowerCase()
+  .min(1, 'validation.required')
+  .max(254, 'validation.tooLong')
+  .pipe(z.email('validation.email'));
+export const newPassword = z
+  .string('validation.required')
+  .min(10, 'validation.passwordTooShort')
+  .max(128, 'validation.passwordTooLong');
+export const locale = z.enum(LOCALES, 'validation.choose');
+export const phone = z
+  .string('validation.invalid')
+  .trim()
+  .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})?$/, 'validation.phone')
+  .default('');
+/** A form field that may arrive once (string) or several times (array): always an array of strings. */
+export const many = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
+
+export const confirmPasswords = <T extends { password: string; passwordConfirm: string }>(v: T, ctx: z.RefinementCtx) => {
+  if (v.password !== v.passwordConfirm) {
+    ctx.addIssue({ code: 'custom', path: ['passwordConfirm'], message: 'validation.passwordMismatch' });
+  }
+};

@@ -1,0 +1,234 @@
+// Builds the Express app from injected infrastructure. No side effects: connecting, listening and starting the
+// mail worker and the scheduler belong to server/index.ts (or to the test that needs them).
+import crypto from 'node:crypto';
+import express, { type ErrorRequestHandler } from 'express';
+import session from 'express-session';
+import MongoStore from 'connect-mongo';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import mongoose from 'mongoose';
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { pinoHttp } from 'pino-http';
+import { csrfSync } from 'csrf-sync';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import { AppError, isDatabaseUnavailable, ValidationError } from './errors';
+import { DEFAULT_LOCALE, negotiateLocale, translator } from './i18n';
+import { housekeepingJobs, Scheduler, SESSION_COLLECTION } from './jobs';
+import type { Logger } from './logger';
+import { Notify } from './mail/notify';
+import { Outbox } from './mail/outbox';
+import type { MailTransport } from './mail/transport';
+import { MailWorker } from './mail/worker';
+import { errorList } from './middleware/forms';
+import { flashMiddleware } from './middleware/flash';
+import { localeMiddleware } from './middleware/locale';
+import { publicDir, viewsDir } from './paths';
+import { Passwords } from './auth/passwords';
+import { Accounts } from './services/accounts';
+import { Events } from './services/events';
+import { Organisations } from './services/organisations';
+import { createViewEngine } from './views/engine';
+import { mountRoutes } from '../routes';
+import './db/connect'; // query sanitising settings apply to every app
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  transport: MailTransport;
+  /** Which engine the database runs on, for /healthz: 'ferretdb', 'mongod' or 'mongodb'. */
+  engine: string;
+  /** Routes mounted after ours and before the 404 and error handlers (for embedding the app, and tests). */
+  extraRoutes?: (app: express.Express) => void;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(deps: AppDeps) {
+  const { config, clock } = deps;
+  const outbox = new Outbox(clock);
+  const notify = new Notify(outbox, config.baseUrl);
+  const events = new Events(clock);
+  const passwords = new Passwords(config.argon2);
+  const accounts = new Accounts({ clock, passwords, notify, outbox, events });
+  const organisations = new Organisations({ clock, passwords, notify, outbox, events, accounts });
+  return { outbox, notify, events, passwords, accounts, organisations };
+}
+
+export function createApp(deps: AppDeps) {
+  const { config, logger, clock } = deps;
+  const services = createServices(deps);
+  const worker = new MailWorker({
+    transport: deps.transport,
+    clock,
+    logger,
+    from: config.mailFrom,
+    messageIdDomain: new URL(config.baseUrl).hostname,
+    pollMs: config.mailPollMs,
+  });
+  services.outbox.wake = () => worker.nudge();
+  const scheduler = new Scheduler(housekeepingJobs, clock, logger);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  const hbs = createViewEngine();
+  app.engine('hbs', hbs.engine);
+  app.set('view engine', 'hbs');
+  app.set('views', viewsDir);
+  if (config.isProduction) app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/public/') },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.isProduction,
+      referrerPolicy: { policy: 'same-origin' },
+      xFrameOptions: { action: 'deny' },
+    }),
+  );
+  app.use('/public', express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(cookieParser());
+
+  app.use(
+    session({
+      name: config.isProduction ? '__Host-tb.sid' : 'tb.sid',
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 7 * 24 * 3600 * 1000, path: '/' },
+      store: MongoStore.create({
+        client: mongoose.connection.getClient(),
+        dbName: mongoose.connection.db?.databaseName,
+        collectionName: SESSION_COLLECTION,
+        // FerretDB has no TTL indexes: expired sessions are purged by our scheduler (server/jobs.ts).
+        autoRemove: 'disabled',
+        touchAfter: 3600,
+      }),
+    }),
+  );
+
+  // Passport: only { id, v } in the session; v is the user's sessionVersion (bumped on password change).
+  const auth = new passport.Passport();
+  auth.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
+      services.accounts
+        .authenticate(email, password)
+        .then((user) => done(null, (user ?? false) as unknown as Express.User | false))
+        .catch(done);
+    }),
+  );
+  auth.serializeUser((user, done) => {
+    const u = user as unknown as { _id?: unknown; id?: string; sessionVersion?: number };
+    done(null, { id: String(u._id ?? u.id), v: u.sessionVersion ?? 0 });
+  });
+  auth.deserializeUser((stored: { id?: unknown; v?: unknown }, done) => {
+    services.accounts
+      .loadActor(String(stored?.id), Number(stored?.v ?? 0))
+      .then((loaded) => done(null, loaded ? loaded.actor : false))
+      .catch(done);
+  });
+  app.use(auth.initialize());
+  app.use(auth.session());
+
+  app.use(localeMiddleware(config.isProduction));
+  app.use(flashMiddleware);
+
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
+  });
+  app.use((req, res, next) => {
+    // Called by the `csrfToken` view helper, so only pages with a form create a session.
+    res.locals.csrfTokenFor = () => generateToken(req);
+    next();
+  });
+  app.use(csrfSynchronisedProtection);
+
+  app.use((req, res, next) => {
+    res.locals.user = req.user ?? null;
+    res.locals.localMode = config.localMode;
+    res.locals.currentPath = req.path;
+    next();
+  });
+
+  mountRoutes(app, { services, config, auth, clock, engine: deps.engine });
+  deps.extraRoutes?.(app);
+
+  app.use((req, res) => {
+    res.status(404).render('errors/404', { title: res.locals.t('errors.notFound.title') });
+  });
+
+  const handleError: ErrorRequestHandler = (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    // Errors raised before the locale middleware ran (e.g. an unparsable body) still get a localised page.
+    if (!res.locals.t) {
+      res.locals.locale = negotiateLocale(req.get('accept-language')) ?? DEFAULT_LOCALE;
+      res.locals.t = translator(res.locals.locale);
+    }
+    const t = res.locals.t;
+    let status = 500;
+    let messageKey = 'errors.server.body';
+    if (err instanceof ValidationError) {
+      status = 422;
+      res.locals.errorList = errorList(res, err.fields);
+      messageKey = err.messageKey;
+    } else if (err instanceof AppError) {
+      status = err.status;
+      messageKey = err.messageKey;
+    } else if ((err as { code?: string }).code === 'EBADCSRFTOKEN') {
+      status = 403;
+      messageKey = 'errors.csrf.body';
+    } else if (isDatabaseUnavailable(err)) {
+      status = 503;
+      messageKey = 'errors.unavailable.body';
+      res.setHeader('Retry-After', '5');
+    } else if (typeof (err as { status?: unknown }).status === 'number' && (err as { status: number }).status < 500) {
+      // body-parser and friends: malformed, oversized or mis-encoded requests
+      status = (err as { status: number }).status;
+      messageKey = status === 413 ? 'errors.tooLarge.body' : 'errors.badRequest.body';
+    }
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.info({ status, messageKey }, 'request refused');
+    const titleKey = status === 404 ? 'errors.notFound.title' : status === 403 ? 'errors.forbidden.title' : status >= 500 ? 'errors.server.title' : 'errors.badRequest.title';
+    res.status(status).render('errors/error', {
+      title: t(titleKey),
+      status,
+      message: t(messageKey),
+      requestId: req.id,
+    });
+  };
+  app.use(handleError);
+
+  return { app, services, worker, scheduler };
+}

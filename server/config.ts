@@ -1,0 +1,119 @@
+// The one place that reads process.env: validated once at start-up, frozen and typed.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { rootDir } from './paths';
+
+const PRODUCTION_REQUIRED = ['MONGODB_URI', 'SESSION_SECRET', 'SMTP_URL', 'BASE_URL', 'MAIL_FROM'] as const;
+
+const intFrom = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: intFrom(3000),
+  HOST: z.string().default('0.0.0.0'),
+  BASE_URL: z.url().optional(),
+  MONGODB_URI: z.string().startsWith('mongodb').optional(),
+  DATA_DIR: z.string().default('./data'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SMTP_URL: z.string().startsWith('smtp').optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: intFrom(0),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  ARGON2_MEMORY_KIB: intFrom(19456),
+  ARGON2_TIME_COST: intFrom(2),
+  RATE_LIMIT_LOGIN: intFrom(10),
+  RATE_LIMIT_SIGNUP: intFrom(10),
+  RATE_LIMIT_RESET: intFrom(5),
+  MAIL_POLL_MS: intFrom(2000),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly isProduction: boolean;
+  /** Local mode: no MONGODB_URI, so the app runs its own embedded database and a file mailbox. */
+  readonly localMode: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly baseUrl: string;
+  readonly mongodbUri: string | undefined;
+  readonly dataDir: string;
+  readonly sessionSecret: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly logLevel: string;
+  readonly trustProxy: number;
+  readonly seedDemo: boolean;
+  readonly argon2: { readonly memoryCost: number; readonly timeCost: number };
+  readonly rateLimits: {
+    readonly login: number;
+    readonly signup: number;
+    readonly reset: number;
+    readonly windowMs: number;
+  };
+  readonly mailPollMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** A secret that survives restarts in local mode, so sign-ins are not lost when the app restarts. */
+function localSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = crypto.randomBytes(32).toString('hex');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction) {
+    const missing = PRODUCTION_REQUIRED.filter((name) => !e[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Production mode needs ${missing.join(', ')}; set ${missing.length === 1 ? 'it' : 'them'} in the environment and start again.`,
+      );
+    }
+  }
+  const dataDir = path.resolve(rootDir, e.DATA_DIR);
+  const config: Config = {
+    env: e.NODE_ENV,
+    isProduction,
+    localMode: !e.MONGODB_URI,
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    mongodbUri: e.MONGODB_URI,
+    dataDir,
+    sessionSecret: e.SESSION_SECRET ?? (overrides.sessionSecret || localSessionSecret(dataDir)),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'TeachBridge <no-reply@teachbridge.local>',
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    seedDemo: !isProduction && e.SEED_DEMO === 'auto',
+    argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST },
+    rateLimits: {
+      login: e.RATE_LIMIT_LOGIN,
+      signup: e.RATE_LIMIT_SIGNUP,
+      reset: e.RATE_LIMIT_RESET,
+      windowMs: 15 * 60 * 1000,
+    },
+    mailPollMs: e.MAIL_POLL_MS,
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

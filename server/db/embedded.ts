@@ -1,0 +1,233 @@
+// Local mode's own database: a mongod from PATH if there is one, otherwise FerretDB 1.24 on SQLite, built once
+// from the wrapper module in tools/ferretdb and cached under .cache/bin. Used by `npm start` and by the tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import mongoose from 'mongoose';
+import { cacheDir, ferretToolDir } from '../paths';
+
+export type Engine = 'ferretdb' | 'mongod';
+
+export interface EmbeddedDatabase {
+  readonly engine: Engine;
+  /** Connection string without a database name, e.g. mongodb://127.0.0.1:41661/ */
+  readonly uri: string;
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Directory that holds the engine's files and its lock. Created if missing. */
+  dataDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Progress messages for people watching the first start. */
+  log?: (message: string) => void;
+  /** Ignore a mongod on PATH (tests always run on the same engine as CI). */
+  preferFerret?: boolean;
+}
+
+export class EmbeddedDatabaseError extends Error {}
+
+const NO_ENGINE_MESSAGE =
+  'TeachBridge needs a database: set MONGODB_URI to a MongoDB server, or install Go 1.24+ (to build the embedded FerretDB once) or mongod, then run `npm start` again.';
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The cached binary's name carries a hash of the wrapper module, so changing a pin rebuilds it. */
+export function ferretBinaryPath(): string {
+  const hash = crypto.createHash('sha256');
+  for (const file of ['go.mod', 'go.sum', 'main.go']) {
+    hash.update(fs.readFileSync(path.join(ferretToolDir, file)));
+  }
+  return path.join(cacheDir, 'bin', `ferretdb-${hash.digest('hex').slice(0, 12)}`);
+}
+
+/** Builds the FerretDB binary unless it is cached; returns its path. */
+export async function ensureFerretBinary(log: (message: string) => void = () => {}): Promise<string> {
+  const binary = ferretBinaryPath();
+  if (fs.existsSync(binary)) return binary;
+  const go = onPath('go');
+  if (!go) throw new EmbeddedDatabaseError(NO_ENGINE_MESSAGE);
+  fs.mkdirSync(path.dirname(binary), { recursive: true });
+  const partial = `${binary}.${process.pid}.partial`;
+  log('Building the embedded database (FerretDB 1.24 on SQLite) with Go; this happens once and takes a minute or two…');
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(go, ['build', '-v', '-trimpath', '-o', partial, '.'], {
+      cwd: ferretToolDir,
+      env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let compiled = 0;
+    let tail = '';
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+      tail = `${tail}\n${line}`.slice(-4000);
+      compiled += 1;
+      if (compiled % 50 === 0) log(`  … ${compiled} packages compiled`);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new EmbeddedDatabaseError(`Building FerretDB failed (go exit ${code}):${tail}`)),
+    );
+  });
+  fs.renameSync(partial, binary); // atomic: a concurrent starter sees either nothing or the whole binary
+  log(`Embedded database built in ${Math.round((Date.now() - started) / 1000)} s and cached at ${binary}.`);
+  return binary;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One engine per data directory: a lock file holding the owner's pid, taken atomically. */
+function takeLock(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'engine.lock');
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (owner && owner !== process.pid && pidAlive(owner)) {
+        throw new EmbeddedDatabaseError(
+          `The data directory ${dataDir} is already in use by another TeachBridge database (process ${owner}); stop it or choose another DATA_DIR.`,
+        );
+      }
+      fs.rmSync(lockFile, { force: true }); // stale lock from a crashed run
+    }
+  }
+  throw new EmbeddedDatabaseError(`Could not lock ${dataDir}.`);
+}
+
+async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new EmbeddedDatabaseError(`The database exited with code ${child.exitCode}.`);
+    const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.close().catch(() => {});
+    }
+  }
+  throw new EmbeddedDatabaseError(`The database did not become ready: ${String(lastError)}`);
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function startEmbeddedDatabase(options: StartOptions): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const mongod = options.preferFerret ? undefined : onPath('mongod');
+  const binary = mongod ?? (await ensureFerretBinary(log));
+  const releaseLock = takeLock(dataDir);
+  try {
+    const engine: Engine = mongod ? 'mongod' : 'ferretdb';
+    const storeDir = path.join(dataDir, engine === 'mongod' ? 'mongod' : 'ferretdb');
+    fs.mkdirSync(storeDir, { recursive: true });
+    const requestedPort = options.port ?? 0;
+    let child: ChildProcess;
+    let uri: string;
+    if (engine === 'mongod') {
+      const port = requestedPort || (await freePort());
+      child = spawn(binary, ['--dbpath', storeDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      uri = `mongodb://127.0.0.1:${port}/`;
+    } else {
+      child = spawn(
+        binary,
+        [
+          `--listen-addr=127.0.0.1:${requestedPort}`,
+          `--sqlite-url=file:${storeDir}/`,
+          '--log-level=error',
+          '--exit-with-stdin',
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      uri = await new Promise<string>((resolve, reject) => {
+        const lines = readline.createInterface({ input: child.stdout! });
+        lines.once('line', (line) => {
+          try {
+            resolve((JSON.parse(line) as { listening: string }).listening);
+          } catch {
+            reject(new EmbeddedDatabaseError(`Unexpected output from the database: ${line}`));
+          }
+        });
+        child.once('exit', (code) => reject(new EmbeddedDatabaseError(`The database exited with code ${code}.`)));
+        child.once('error', reject);
+      });
+    }
+    await waitForPing(uri, child, 30_000);
+    const port = Number(new URL(uri).port);
+    let stopping: Promise<void> | undefined;
+    return {
+      engine,
+      uri,
+      port,
+      pid: child.pid!,
+      stop() {
+        stopping ??= (async () => {
+          child.kill('SIGTERM');
+          await waitForExit(child, 5000);
+          releaseLock();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+}

@@ -1,0 +1,114 @@
+// Intent-level email: one method per thing a person should hear about. Each names its dedupe key (exactly one
+// email per intent) and its guard (the state change that must be visible before it is sent).
+import type { Outbox } from './outbox';
+
+interface Person {
+  email: string;
+  name: string;
+  locale: string;
+}
+
+export class Notify {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly baseUrl: string,
+  ) {}
+
+  private link(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+
+  verifyEmail(person: Person, secret: string, tokenId: string) {
+    return this.outbox.enqueue({
+      dedupeKey: `verify-email:${tokenId}`,
+      template: 'verifyEmail',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, link: this.link(`/verify-email/${secret}`) },
+      guard: { model: 'Token', id: tokenId },
+    });
+  }
+
+  /** Sign-up with an address that already has an account: tell its owner, not the person signing up. */
+  accountExists(person: Person, hourKey: string) {
+    return this.outbox.enqueue({
+      dedupeKey: `account-exists:${person.email}:${hourKey}`,
+      template: 'accountExists',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, loginLink: this.link('/login'), resetLink: this.link('/password/forgot') },
+    });
+  }
+
+  passwordReset(person: Person, secret: string, tokenId: string) {
+    return this.outbox.enqueue({
+      dedupeKey: `password-reset:${tokenId}`,
+      template: 'passwordReset',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, link: this.link(`/password/reset/${secret}`) },
+      guard: { model: 'Token', id: tokenId },
+    });
+  }
+
+  organisationSubmitted(coordinator: Person & { id: string }, org: { id: string; name: string }) {
+    return this.outbox.enqueue({
+      dedupeKey: `org-submitted:${org.id}:${coordinator.id}`,
+      template: 'organisationSubmitted',
+      locale: coordinator.locale,
+      to: coordinator.email,
+      data: { name: coordinator.name, organisation: org.name, link: this.link(`/coordinator/organisations/${org.id}`) },
+      guard: { model: 'Organisation', id: org.id },
+    });
+  }
+
+  organisationDecided(
+    staff: Person & { id: string },
+    org: { id: string; name: string },
+    decision: 'verified' | 'rejected',
+    reason: string,
+    decisionKey: string,
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `org-${decision}:${org.id}:${staff.id}:${decisionKey}`,
+      template: decision === 'verified' ? 'organisationVerified' : 'organisationRejected',
+      locale: staff.locale,
+      to: staff.email,
+      data: { name: staff.name, organisation: org.name, reason, link: this.link('/organisation') },
+      guard: { model: 'Organisation', id: org.id, path: 'verification.state', value: decision },
+    });
+  }
+
+  invitation(to: string, locale: string, inviter: string, org: string, secret: string, tokenId: string) {
+    return this.outbox.enqueue({
+      dedupeKey: `invitation:${tokenId}`,
+      template: 'invitation',
+      locale,
+      to,
+      data: { inviter, organisation: org, link: this.link(`/invitations/${secret}`) },
+      guard: { model: 'Token', id: tokenId },
+    });
+  }
+
+  joinRequested(staff: Person & { id: string }, requester: { id: string; name: string; email: string }, org: string) {
+    return this.outbox.enqueue({
+      dedupeKey: `join-requested:${requester.id}:${staff.id}`,
+      template: 'joinRequested',
+      locale: staff.locale,
+      to: staff.email,
+      data: { name: staff.name, requester: requester.name, requesterEmail: requester.email, organisation: org, link: this.link('/organisation') },
+      guard: { model: 'User', id: requester.id, path: 'membership', value: 'pending' },
+    });
+  }
+
+  joinDecided(requester: Person & { id: string }, org: string, decision: 'active' | 'rejected') {
+    return this.outbox.enqueue({
+      dedupeKey: `join-${decision}:${requester.id}`,
+      template: decision === 'active' ? 'joinApproved' : 'joinRejected',
+      locale: requester.locale,
+      to: requester.email,
+      data: { name: requester.name, organisation: org, link: this.link('/organisation') },
+      guard: { model: 'User', id: requester.id, path: 'membership', value: decision },
+    });
+  }
+}

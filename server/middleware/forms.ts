@@ -1,0 +1,37 @@
+// Form validation with zod: field-keyed i18n keys on failure, so the page re-renders with the user's input.
+import type { Response } from 'express';
+import type { z } from 'zod';
+import { ValidationError, type FieldErrors } from '../errors';
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.output<S>> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    // Messages in our schemas are catalogue keys; zod's own (type errors from tampered forms) map to a generic one.
+    errors[field] ??= issue.message.includes('.') && !issue.message.includes(' ') ? issue.message : 'validation.invalid';
+  }
+  return { ok: false, errors };
+}
+
+/** Strips secrets before a form's values go back into the page. */
+export function echo(values: unknown, omit: string[] = ['password', 'currentPassword', 'newPassword', '_csrf']) {
+  if (typeof values !== 'object' || values === null) return {};
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => !omit.includes(k) && (typeof v === 'string' || Array.isArray(v))));
+}
+
+/** Re-renders a form with status 422, its errors and the user's values. */
+export function renderInvalid(res: Response, view: string, locals: Record<string, unknown>, errors: FieldErrors, values: unknown) {
+  res.status(422).render(view, { ...locals, errors, values: echo(values), errorList: errorList(res, errors) });
+}
+
+export function errorList(res: Response, errors: FieldErrors) {
+  return Object.entries(errors).map(([field, key]) => ({ field, message: res.locals.t(key) }));
+}
+
+export function isValidationError(err: unknown): err is ValidationError {
+  return err instanceof ValidationError;
+}

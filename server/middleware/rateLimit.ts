@@ -1,0 +1,74 @@
+// Rate limits for sign-in, sign-up and password reset, counted in the database so that every app instance
+// shares them. A small store of our own: rate-limit-mongo relies on a TTL index, which FerretDB lacks.
+import rateLimit, { type Store, type IncrementResponse, type Options } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import type { Clock } from '../clock';
+import { isDuplicateKey } from '../errors';
+import { RateLimitHit } from '../../models/RateLimitHit';
+
+/** Fixed windows keyed `<prefix>:<key>:<window index>`. Under FerretDB's read-then-write updates a burst of
+ *  parallel requests may undercount by a few; the limit still bites within the window. */
+export class MongoRateLimitStore implements Store {
+  windowMs = 60_000;
+  readonly localKeys = false;
+  constructor(
+    readonly prefix: string,
+    private readonly clock: Clock,
+  ) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  private window(key: string) {
+    const now = this.clock.now().getTime();
+    const index = Math.floor(now / this.windowMs);
+    return { id: `${this.prefix}:${key}:${index}`, resetTime: new Date((index + 1) * this.windowMs) };
+  }
+
+  async get(key: string): Promise<IncrementResponse | undefined> {
+    const { id, resetTime } = this.window(key);
+    const hit = await RateLimitHit.findById(id).lean();
+    return hit ? { totalHits: hit.hits, resetTime } : undefined;
+  }
+
+  async increment(key: string): Promise<IncrementResponse> {
+    const { id, resetTime } = this.window(key);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const hit = await RateLimitHit.findOneAndUpdate(
+          { _id: id },
+          { $inc: { hits: 1 }, $setOnInsert: { expiresAt: resetTime } },
+          { upsert: true, returnDocument: 'after' },
+        ).lean();
+        return { totalHits: hit?.hits ?? 1, resetTime };
+      } catch (err) {
+        // Two first hits raced to create the window: the loser retries as an update.
+        if (!isDuplicateKey(err) || attempt > 0) throw err;
+      }
+    }
+  }
+
+  async decrement(key: string): Promise<void> {
+    await RateLimitHit.updateOne({ _id: this.window(key).id }, { $inc: { hits: -1 } });
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await RateLimitHit.deleteOne({ _id: this.window(key).id });
+  }
+}
+
+export function limiter(name: string, limit: number, windowMs: number, clock: Clock): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    // Only attempts count; reading the form does not.
+    skip: (req) => req.method !== 'POST',
+    store: new MongoRateLimitStore(name, clock),
+    handler: (req, res) => {
+      res.status(429).render('errors/429', { title: res.locals.t('errors.tooMany.title') });
+    },
+  });
+}

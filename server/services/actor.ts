@@ -1,0 +1,47 @@
+// Who is asking: every service call that reads another's data or changes state takes one.
+import type { Types } from 'mongoose';
+import type { Locale } from '../i18n';
+import type { Role } from '../../models/User';
+
+export interface Actor {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  locale: Locale;
+  emailVerified: boolean;
+  organisationId: string | null;
+  membership: 'active' | 'pending' | 'rejected' | null;
+  scopeUnit: string | null;
+}
+
+export interface Ctx {
+  actor: Actor | null;
+  requestId?: string;
+}
+
+export interface UserLike {
+  _id: Types.ObjectId;
+  name: string;
+  email: string;
+  role: Role;
+  locale?: string | null;
+  emailVerifiedAt?: Date | null;
+  organisation?: Types.ObjectId | null;
+  membership?: string | null;
+  scopeUnit?: string | null;
+}
+
+export function toActor(user: UserLike): Actor {
+  return {
+    id: String(user._id),
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    locale: user.locale === 'en' ? 'en' : 'zh-CN',
+    emailVerified: Boolean(user.emailVerifiedAt),
+    organisationId: user.organisation ? String(user.organisation) : null,
+    membership: (user.membership as Actor['membership']) ?? null,
+    scopeUnit: user.scopeUnit ?? null,
+  };
+}

@@ -1,0 +1,55 @@
+// Test data, each with a unique suffix so tests never depend on each other's records.
+import crypto from 'node:crypto';
+import { Types } from 'mongoose';
+import { Passwords } from '../../server/auth/passwords';
+import { findPlace } from '../../server/services/regions';
+import { Organisation, type OrgKind } from '../../models/Organisation';
+import { User, type Role } from '../../models/User';
+import { TEST_PASSWORD } from './app';
+
+const passwords = new Passwords({ memoryCost: 1024, timeCost: 1 });
+let hashed: Promise<string> | undefined;
+
+export const unique = (prefix: string) => `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
+
+export async function makeOrg(
+  fields: { kind?: OrgKind; county?: string; state?: 'pending' | 'verified' | 'rejected'; name?: string } = {},
+) {
+  const place = findPlace(fields.county ?? '130722')!;
+  return Organisation.create({
+    name: fields.name ?? unique('测试学校'),
+    kind: fields.kind ?? 'school',
+    province: place.province,
+    unitCode: place.unitCode,
+    countyCode: place.countyCode,
+    contactEmail: `${unique('org')}@test.cn`,
+    verification: { state: fields.state ?? 'verified' },
+  });
+}
+
+export async function makeUser(
+  fields: {
+    role?: Role;
+    org?: Types.ObjectId | null;
+    membership?: 'active' | 'pending' | null;
+    verified?: boolean;
+    scopeUnit?: string | null;
+    locale?: 'zh-CN' | 'en';
+    name?: string;
+    email?: string;
+  } = {},
+) {
+  hashed ??= passwords.hash(TEST_PASSWORD);
+  const role = fields.role ?? 'candidate';
+  return User.create({
+    email: fields.email ?? `${unique(role)}@test.cn`,
+    name: fields.name ?? unique('用户'),
+    passwordHash: await hashed,
+    role,
+    locale: fields.locale ?? 'zh-CN',
+    emailVerifiedAt: fields.verified === false ? null : new Date(),
+    organisation: fields.org ?? null,
+    membership: fields.org ? (fields.membership ?? 'active') : null,
+    scopeUnit: fields.scopeUnit ?? null,
+  });
+}

@@ -1,0 +1,17 @@
+// Starts the real embedded database once for the whole run (the same launcher as `npm start`, always FerretDB so
+// that tests see the engine CI sees); each test file then uses a database of its own on it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDatabase } from '../../server/db/embedded';
+
+export default async function globalSetup(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teachbridge-test-'));
+  const db = await startEmbeddedDatabase({
+    dataDir,
+    preferFerret: true,
+    log: (m) => process.stdout.write(`${m}\n`),
+  });
+  process.env.TEST_MONGODB_URI = db.uri;
+  (globalThis as Record<string, unknown>).__TB_DB__ = { db, dataDir };
+}

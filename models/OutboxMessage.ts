@@ -20,6 +20,8 @@ const outboxSchema = new Schema(
     subjectId: { type: String, default: null },
     guardPath: { type: String, default: null },
     guardValue: { type: Schema.Types.Mixed, default: null },
+    /** When the intent was written, by the app's clock (the guard's grace period counts from here). */
+    enqueuedAt: { type: Date, required: true },
     status: { type: String, enum: OUTBOX_STATES, default: 'pending' },
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },

@@ -121,7 +121,7 @@ function takeLock(dataDir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(fs.readFileSync(lockFile, 'utf8'));
-      if (owner && owner !== process.pid && pidAlive(owner)) {
+      if (owner && pidAlive(owner)) {
         throw new EmbeddedDatabaseError(
           `The data directory ${dataDir} is already in use by another TeachBridge database (process ${owner}); stop it or choose another DATA_DIR.`,
         );

@@ -41,6 +41,7 @@ export class Outbox {
         subjectId: intent.guard?.id ?? null,
         guardPath: intent.guard?.path ?? null,
         guardValue: intent.guard?.value ?? null,
+        enqueuedAt: this.clock.now(),
         nextAttemptAt: this.clock.now(),
       });
       return true;

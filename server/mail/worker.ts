@@ -148,7 +148,7 @@ export class MailWorker {
       if (message.guardPath) filter[message.guardPath] = message.guardValue;
       const visible = await mongoose.model(message.subjectModel).exists(filter);
       if (!visible) {
-        const age = now.getTime() - new Date(message.createdAt).getTime();
+        const age = now.getTime() - new Date(message.enqueuedAt).getTime();
         const expired = age > this.o.guardGraceMs;
         await OutboxMessage.updateOne(
           { _id: message._id, attempts: attempt },

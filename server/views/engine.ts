@@ -24,7 +24,11 @@ export const helpers = {
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
-  includes: (list: unknown, value: unknown) => Array.isArray(list) && list.map(String).includes(String(value)),
+  /** Whether a form value (one string, or several as an array) contains `value`. */
+  includes(list: unknown, value: unknown) {
+    const items: unknown[] = Array.isArray(list) ? list : list === undefined || list === null ? [] : [list];
+    return items.map(String).includes(String(value));
+  },
   place(code: string, options: HelperOptions) {
     return placeLabel(code, localeOf(options));
   },

@@ -4,7 +4,7 @@ import type { RouteDeps } from '.';
 import { AppError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../server/middleware/guards';
-import { limiter } from '../server/middleware/rateLimit';
+import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
 import type { Actor } from '../server/services/actor';
 import { confirmPasswords, email, locale, newPassword, text } from './schemas';
 
@@ -70,7 +70,12 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     res.render('pages/account/login', { title: req.t('auth.login.title'), values: { returnTo: safeReturnTo(req.query.returnTo) ?? '' } });
   });
 
-  router.post('/login', limiter('login', config.rateLimits.login, windowMs, clock), (req, res, next) => {
+  const loginLimits = [
+    limiter('login', config.rateLimits.login, windowMs, clock, byAddressAndEmail),
+    // A wider net per address, against one machine trying many accounts.
+    limiter('login-address', config.rateLimits.login * 10, windowMs, clock),
+  ];
+  router.post('/login', ...loginLimits, (req, res, next) => {
     const form = parseForm(loginSchema, req.body);
     const title = req.t('auth.login.title');
     if (!form.ok) return renderInvalid(res, 'pages/account/login', { title }, form.errors, req.body);

@@ -1,7 +1,7 @@
 // Rate limits for sign-in, sign-up and password reset, counted in the database so that every app instance
 // shares them. A small store of our own: rate-limit-mongo relies on a TTL index, which FerretDB lacks.
-import rateLimit, { type Store, type IncrementResponse, type Options } from 'express-rate-limit';
-import type { RequestHandler } from 'express';
+import rateLimit, { ipKeyGenerator, type Store, type IncrementResponse, type Options } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../clock';
 import { isDuplicateKey } from '../errors';
 import { RateLimitHit } from '../../models/RateLimitHit';
@@ -58,8 +58,24 @@ export class MongoRateLimitStore implements Store {
   }
 }
 
-export function limiter(name: string, limit: number, windowMs: number, clock: Clock): RequestHandler {
+/** The client's address, with IPv6 grouped by /56 as express-rate-limit advises. */
+export const byAddress = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+
+/** Address plus the account being tried: colleagues behind one school NAT do not lock each other out. */
+export const byAddressAndEmail = (req: Request) => {
+  const email = (req.body as Record<string, unknown> | undefined)?.email;
+  return `${byAddress(req)}|${typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : ''}`;
+};
+
+export function limiter(
+  name: string,
+  limit: number,
+  windowMs: number,
+  clock: Clock,
+  keyGenerator: (req: Request) => string = byAddress,
+): RequestHandler {
   return rateLimit({
+    keyGenerator,
     windowMs,
     limit,
     standardHeaders: 'draft-8',

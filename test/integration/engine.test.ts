@@ -59,9 +59,9 @@ describe('FerretDB 1.24 on SQLite, as the app uses it', () => {
     doc.items.pull(doc.items[0]!._id);
     await doc.save();
     expect((await Thing.findById(doc._id).lean())?.items).toHaveLength(2);
-    const fresh = await Thing.findById(doc._id);
-    fresh!.items = fresh!.items.filter((i) => i.name !== 'x') as typeof fresh.items;
-    await fresh!.save();
+    const fresh = (await Thing.findById(doc._id))!;
+    fresh.items = fresh.items.filter((i) => i.name !== 'x') as typeof fresh.items;
+    await fresh.save();
     expect((await Thing.findById(doc._id).lean())?.items.map((i) => i.name)).toEqual(['y']);
   });
 

@@ -1,6 +1,6 @@
 // Single-use secrets sent by email (email verification, password reset, colleague invitation).
 // Only a SHA-256 of the secret is stored; use is claimed by a unique insert into TokenUse, atomic on both engines.
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const TOKEN_PURPOSES = ['verify_email', 'password_reset', 'invitation'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];

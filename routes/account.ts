@@ -17,10 +17,16 @@ const loginSchema = z.object({
   returnTo: z.string().optional(),
 });
 const forgotSchema = z.object({ email });
-const resetSchema = z.object({ password: newPassword, passwordConfirm: z.string('validation.required') }).superRefine(confirmPasswords);
+const resetSchema = z
+  .object({ password: newPassword, passwordConfirm: z.string('validation.required') })
+  .superRefine(confirmPasswords);
 const accountSchema = z.object({ name: text(100), locale });
 const passwordSchema = z
-  .object({ currentPassword: z.string('validation.required').min(1, 'validation.required'), password: newPassword, passwordConfirm: z.string('validation.required') })
+  .object({
+    currentPassword: z.string('validation.required').min(1, 'validation.required'),
+    password: newPassword,
+    passwordConfirm: z.string('validation.required'),
+  })
   .superRefine(confirmPasswords);
 
 /** Where each role lands after signing in. */
@@ -56,18 +62,31 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
 
   router.post('/register', limiter('signup', config.rateLimits.signup, windowMs, clock), async (req, res) => {
     const form = parseForm(registerSchema, req.body);
-    if (!form.ok) return renderInvalid(res, 'pages/account/register', { title: req.t('auth.register.title') }, form.errors, req.body);
+    if (!form.ok)
+      return renderInvalid(
+        res,
+        'pages/account/register',
+        { title: req.t('auth.register.title') },
+        form.errors,
+        req.body,
+      );
     await accounts.registerUser(requestCtx(req), { ...form.data, locale: req.locale }, { role: 'candidate' });
     res.redirect(303, '/register/sent');
   });
 
   router.get('/register/sent', (req, res) => {
-    res.render('pages/account/check-email', { title: req.t('auth.checkEmail.title'), message: req.t('auth.checkEmail.register') });
+    res.render('pages/account/check-email', {
+      title: req.t('auth.checkEmail.title'),
+      message: req.t('auth.checkEmail.register'),
+    });
   });
 
   router.get('/login', (req, res) => {
     if (req.user) return res.redirect(303, homeFor(req.user));
-    res.render('pages/account/login', { title: req.t('auth.login.title'), values: { returnTo: safeReturnTo(req.query.returnTo) ?? '' } });
+    res.render('pages/account/login', {
+      title: req.t('auth.login.title'),
+      values: { returnTo: safeReturnTo(req.query.returnTo) ?? '' },
+    });
   });
 
   const loginLimits = [
@@ -132,13 +151,17 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
 
   router.post('/password/forgot', limiter('reset', config.rateLimits.reset, windowMs, clock), async (req, res) => {
     const form = parseForm(forgotSchema, req.body);
-    if (!form.ok) return renderInvalid(res, 'pages/account/forgot', { title: req.t('auth.forgot.title') }, form.errors, req.body);
+    if (!form.ok)
+      return renderInvalid(res, 'pages/account/forgot', { title: req.t('auth.forgot.title') }, form.errors, req.body);
     await accounts.requestPasswordReset(requestCtx(req), form.data.email);
     res.redirect(303, '/password/forgot/sent');
   });
 
   router.get('/password/forgot/sent', (req, res) => {
-    res.render('pages/account/check-email', { title: req.t('auth.checkEmail.title'), message: req.t('auth.checkEmail.reset') });
+    res.render('pages/account/check-email', {
+      title: req.t('auth.checkEmail.title'),
+      message: req.t('auth.checkEmail.reset'),
+    });
   });
 
   router.get('/password/reset/:token', async (req, res, next) => {
@@ -150,17 +173,22 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     res.render('pages/account/reset', { title: req.t('auth.reset.title'), values: {} });
   });
 
-  router.post('/password/reset/:token', limiter('reset', config.rateLimits.reset, windowMs, clock), async (req, res, next) => {
-    const form = parseForm(resetSchema, req.body);
-    if (!form.ok) return renderInvalid(res, 'pages/account/reset', { title: req.t('auth.reset.title') }, form.errors, req.body);
-    try {
-      await accounts.resetPassword(requestCtx(req), String(req.params.token), form.data.password);
-    } catch (err) {
-      return tokenErrorPage(res, err, next);
-    }
-    req.flash('success', 'auth.reset.done');
-    res.redirect(303, '/login');
-  });
+  router.post(
+    '/password/reset/:token',
+    limiter('reset', config.rateLimits.reset, windowMs, clock),
+    async (req, res, next) => {
+      const form = parseForm(resetSchema, req.body);
+      if (!form.ok)
+        return renderInvalid(res, 'pages/account/reset', { title: req.t('auth.reset.title') }, form.errors, req.body);
+      try {
+        await accounts.resetPassword(requestCtx(req), String(req.params.token), form.data.password);
+      } catch (err) {
+        return tokenErrorPage(res, err, next);
+      }
+      req.flash('success', 'auth.reset.done');
+      res.redirect(303, '/login');
+    },
+  );
 
   router.get('/account', requireUser, async (req, res) => {
     const account = await accounts.getAccount(actorOf(req));
@@ -172,10 +200,21 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     const form = parseForm(accountSchema, req.body);
     if (!form.ok) {
       const account = await accounts.getAccount(actor);
-      return renderInvalid(res, 'pages/account/settings', { title: req.t('account.title'), account }, form.errors, req.body);
+      return renderInvalid(
+        res,
+        'pages/account/settings',
+        { title: req.t('account.title'), account },
+        form.errors,
+        req.body,
+      );
     }
     await accounts.updateAccount(actorCtx(req), form.data);
-    res.cookie('tb_lang', form.data.locale, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure: config.isProduction });
+    res.cookie('tb_lang', form.data.locale, {
+      maxAge: 365 * 24 * 3600 * 1000,
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: config.isProduction,
+    });
     req.flash('success', 'account.saved');
     res.redirect(303, '/account');
   });
@@ -190,7 +229,13 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
       await accounts.changePassword(actorCtx(req), form.data.currentPassword, form.data.password);
     } catch (err) {
       if (err instanceof AppError && err.status === 422) {
-        return renderInvalid(res, 'pages/account/settings', locals, (err as unknown as { fields: Record<string, string> }).fields, account);
+        return renderInvalid(
+          res,
+          'pages/account/settings',
+          locals,
+          (err as unknown as { fields: Record<string, string> }).fields,
+          account,
+        );
       }
       return next(err);
     }

@@ -4,12 +4,15 @@ import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
-import { actorOf, requireRole, requestCtx, actorCtx } from '../server/middleware/guards';
+import { actorOf, actorCtx, requireRole } from '../server/middleware/guards';
 import { unitName } from '../server/services/regions';
 import { optionalText } from './schemas';
 
 const STATES = ['pending', 'verified', 'rejected'] as const;
-const decisionSchema = z.object({ decision: z.enum(['verified', 'rejected'], 'validation.choose'), reason: optionalText(500) });
+const decisionSchema = z.object({
+  decision: z.enum(['verified', 'rejected'], 'validation.choose'),
+  reason: optionalText(500),
+});
 
 export function coordinatorRouter({ services }: RouteDeps): Router {
   const router = Router();
@@ -44,11 +47,20 @@ export function coordinatorRouter({ services }: RouteDeps): Router {
     } catch (err) {
       if (err instanceof ValidationError) {
         const detail = await organisations.detailForCoordinator(actor, id);
-        return renderInvalid(res, 'pages/coordinator/organisation', { title: detail.org.name, ...detail }, err.fields, req.body);
+        return renderInvalid(
+          res,
+          'pages/coordinator/organisation',
+          { title: detail.org.name, ...detail },
+          err.fields,
+          req.body,
+        );
       }
       return next(err);
     }
-    req.flash('success', form.ok && form.data.decision === 'verified' ? 'coordinator.decision.verified' : 'coordinator.decision.rejected');
+    req.flash(
+      'success',
+      form.ok && form.data.decision === 'verified' ? 'coordinator.decision.verified' : 'coordinator.decision.rejected',
+    );
     res.redirect(303, '/coordinator/organisations');
   });
 

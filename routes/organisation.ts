@@ -21,15 +21,22 @@ const registerOrgSchema = z
     countyCode: z.string('validation.choose').regex(/^\d{6}$/, 'validation.choose'),
     address: optionalText(200),
     contactPhone: phone,
-    parentId: z.union([z.literal(''), objectId]).default('').transform((v) => v || null),
+    parentId: z
+      .union([z.literal(''), objectId])
+      .default('')
+      .transform((v) => v || null),
     pairedWith: many.pipe(z.array(objectId).max(20, 'validation.tooMany')),
     alliances: many.pipe(z.array(z.enum(ALLIANCES, 'validation.choose'))),
     ...person,
   })
   .superRefine(confirmPasswords);
-const joinSchema = z.object({ mode: z.literal('join'), organisationId: objectId, ...person }).superRefine(confirmPasswords);
+const joinSchema = z
+  .object({ mode: z.literal('join'), organisationId: objectId, ...person })
+  .superRefine(confirmPasswords);
 const inviteSchema = z.object({ email });
-const acceptSchema = z.object({ name: text(100), password: newPassword, passwordConfirm: z.string('validation.required') }).superRefine(confirmPasswords);
+const acceptSchema = z
+  .object({ name: text(100), password: newPassword, passwordConfirm: z.string('validation.required') })
+  .superRefine(confirmPasswords);
 
 export function organisationRouter({ services, config, clock }: RouteDeps): Router {
   const router = Router();
@@ -53,41 +60,45 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
     res.render('pages/organisation/register', { ...(await registerLocals(req)), values: { mode: 'new' } });
   });
 
-  router.post('/register/organisation', limiter('signup', config.rateLimits.signup, config.rateLimits.windowMs, clock), async (req, res, next) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const ctx = requestCtx(req);
-    try {
-      if (body.mode === 'join') {
-        const form = parseForm(joinSchema, body);
-        if (!form.ok) throw new ValidationError(form.errors);
-        await organisations.requestToJoin(ctx, form.data.organisationId, { ...form.data, locale: req.locale });
-      } else {
-        const form = parseForm(registerOrgSchema, { ...body, mode: 'new' });
-        if (!form.ok) throw new ValidationError(form.errors);
-        const d = form.data;
-        await organisations.register(
-          ctx,
-          {
-            name: d.orgName,
-            kind: d.kind,
-            countyCode: d.countyCode,
-            address: d.address,
-            contactPhone: d.contactPhone,
-            parentId: d.parentId,
-            pairedWith: d.pairedWith,
-            alliances: d.alliances,
-          },
-          { name: d.name, email: d.email, password: d.password, locale: req.locale },
-        );
+  router.post(
+    '/register/organisation',
+    limiter('signup', config.rateLimits.signup, config.rateLimits.windowMs, clock),
+    async (req, res, next) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const ctx = requestCtx(req);
+      try {
+        if (body.mode === 'join') {
+          const form = parseForm(joinSchema, body);
+          if (!form.ok) throw new ValidationError(form.errors);
+          await organisations.requestToJoin(ctx, form.data.organisationId, { ...form.data, locale: req.locale });
+        } else {
+          const form = parseForm(registerOrgSchema, { ...body, mode: 'new' });
+          if (!form.ok) throw new ValidationError(form.errors);
+          const d = form.data;
+          await organisations.register(
+            ctx,
+            {
+              name: d.orgName,
+              kind: d.kind,
+              countyCode: d.countyCode,
+              address: d.address,
+              contactPhone: d.contactPhone,
+              parentId: d.parentId,
+              pairedWith: d.pairedWith,
+              alliances: d.alliances,
+            },
+            { name: d.name, email: d.email, password: d.password, locale: req.locale },
+          );
+        }
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          return renderInvalid(res, 'pages/organisation/register', await registerLocals(req, body), err.fields, body);
+        }
+        return next(err);
       }
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        return renderInvalid(res, 'pages/organisation/register', await registerLocals(req, body), err.fields, body);
-      }
-      return next(err);
-    }
-    res.redirect(303, '/register/sent');
-  });
+      res.redirect(303, '/register/sent');
+    },
+  );
 
   router.get('/organisation', requireRole('staff'), async (req, res) => {
     const mine = await organisations.mine(actorOf(req));
@@ -124,7 +135,9 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
       res.render('pages/organisation/accept', { title: req.t('organisations.accept.title'), invitation, values: {} });
     } catch (err) {
       if (err instanceof AppError && err.status === 400) {
-        return res.status(400).render('pages/account/link-problem', { title: req.t('tokens.title'), message: req.t(err.messageKey) });
+        return res
+          .status(400)
+          .render('pages/account/link-problem', { title: req.t('tokens.title'), message: req.t(err.messageKey) });
       }
       next(err);
     }
@@ -136,15 +149,26 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
       invitation = await organisations.invitation(String(req.params.token));
     } catch (err) {
       if (err instanceof AppError && err.status === 400) {
-        return res.status(400).render('pages/account/link-problem', { title: req.t('tokens.title'), message: req.t(err.messageKey) });
+        return res
+          .status(400)
+          .render('pages/account/link-problem', { title: req.t('tokens.title'), message: req.t(err.messageKey) });
       }
       return next(err);
     }
     const form = parseForm(acceptSchema, req.body);
     if (!form.ok) {
-      return renderInvalid(res, 'pages/organisation/accept', { title: req.t('organisations.accept.title'), invitation }, form.errors, req.body);
+      return renderInvalid(
+        res,
+        'pages/organisation/accept',
+        { title: req.t('organisations.accept.title'), invitation },
+        form.errors,
+        req.body,
+      );
     }
-    await organisations.acceptInvitation(requestCtx(req), String(req.params.token), { ...form.data, locale: req.locale });
+    await organisations.acceptInvitation(requestCtx(req), String(req.params.token), {
+      ...form.data,
+      locale: req.locale,
+    });
     req.flash('success', 'organisations.accept.done');
     res.redirect(303, '/login');
   });

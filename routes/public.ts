@@ -25,7 +25,9 @@ export function publicRouter({ engine }: RouteDeps): Router {
       database = 'down';
     }
     res.set('Cache-Control', 'no-store');
-    res.status(database === 'up' ? 200 : 503).json({ status: database === 'up' ? 'ok' : 'unavailable', database, engine });
+    res
+      .status(database === 'up' ? 200 : 503)
+      .json({ status: database === 'up' ? 'ok' : 'unavailable', database, engine });
   });
 
   return router;

@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { LOCALES } from '../server/i18n';
 
-export const text = (max = 200) => z.string('validation.required').trim().min(1, 'validation.required').max(max, 'validation.tooLong');
-export const optionalText = (max = 200) => z.string('validation.invalid').trim().max(max, 'validation.tooLong').default('');
+export const text = (max = 200) =>
+  z.string('validation.required').trim().min(1, 'validation.required').max(max, 'validation.tooLong');
+export const optionalText = (max = 200) =>
+  z.string('validation.invalid').trim().max(max, 'validation.tooLong').default('');
 export const email = z
   .string('validation.required')
   .trim()
@@ -27,7 +29,10 @@ export const many = z
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
 
-export const confirmPasswords = <T extends { password: string; passwordConfirm: string }>(v: T, ctx: z.RefinementCtx) => {
+export const confirmPasswords = <T extends { password: string; passwordConfirm: string }>(
+  v: T,
+  ctx: z.RefinementCtx,
+) => {
   if (v.password !== v.passwordConfirm) {
     ctx.addIssue({ code: 'custom', path: ['passwordConfirm'], message: 'validation.passwordMismatch' });
   }

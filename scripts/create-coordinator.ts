@@ -37,11 +37,16 @@ async function main() {
     .object({
       email: z.email(),
       name: z.string().trim().min(1),
-      scope: z.string().optional().refine((s) => s === undefined || isHebeiUnit(s), 'unknown Hebei unit code'),
+      scope: z
+        .string()
+        .optional()
+        .refine((s) => s === undefined || isHebeiUnit(s), 'unknown Hebei unit code'),
     })
     .safeParse(values);
   if (!input.success) {
-    process.stderr.write(`Usage: npm run create-coordinator -- --email <email> --name <name> [--scope <Hebei unit code>]\n${input.error.message}\n`);
+    process.stderr.write(
+      `Usage: npm run create-coordinator -- --email <email> --name <name> [--scope <Hebei unit code>]\n${input.error.message}\n`,
+    );
     process.exit(2);
   }
   const password = await readPassword();
@@ -50,7 +55,9 @@ async function main() {
     process.exit(2);
   }
   const config = loadConfig();
-  const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'db') });
+  const embedded = config.mongodbUri
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'db') });
   try {
     await connectDatabase(config.mongodbUri ?? embedded!.uri, config.mongodbUri ? undefined : 'teachbridge');
     await ensureIndexes();
@@ -62,7 +69,9 @@ async function main() {
       emailVerifiedAt: new Date(),
       scopeUnit: input.data.scope ?? null,
     });
-    process.stdout.write(`Coordinator ${input.data.email} created${input.data.scope ? ` for unit ${input.data.scope}` : ' for the whole region'}.\n`);
+    process.stdout.write(
+      `Coordinator ${input.data.email} created${input.data.scope ? ` for unit ${input.data.scope}` : ' for the whole region'}.\n`,
+    );
   } catch (err) {
     if (isDuplicateKey(err)) {
       process.stderr.write(`An account with ${input.data.email} already exists.\n`);

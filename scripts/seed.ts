@@ -28,7 +28,14 @@ const ORGS: OrgSeed[] = [
   { key: 'yangcun', name: '天津市武清区杨村第一中学', kind: 'school', county: '120114', alliances: ['twl'] },
   { key: 'xiong80', name: '北京市第八十中学雄安分校', kind: 'school', county: '130638', parent: 'bj80' },
   { key: 'lf1', name: '廊坊市第一中学', kind: 'school', county: '131002', alliances: ['twl'], pairedWith: ['luhe'] },
-  { key: 'dachang', name: '大厂回族自治县第一中学', kind: 'school', county: '131028', alliances: ['twl'], pairedWith: ['yangcun'] },
+  {
+    key: 'dachang',
+    name: '大厂回族自治县第一中学',
+    kind: 'school',
+    county: '131028',
+    alliances: ['twl'],
+    pairedWith: ['yangcun'],
+  },
   { key: 'zhangbei', name: '张北县第二中学', kind: 'school', county: '130722', pairedWith: ['bj80'] },
   { key: 'fuping', name: '阜平县城南庄小学', kind: 'school', county: '130624', pairedWith: ['luhe'] },
   { key: 'weichang', name: '围场满族蒙古族自治县第一小学', kind: 'school', county: '130828' },
@@ -49,7 +56,12 @@ interface UserSeed {
 
 export const DEMO_USERS: UserSeed[] = [
   { email: 'coordinator@demo.teachbridge.cn', name: '京津冀教育协同办 王协调', role: 'coordinator', scopeUnit: null },
-  { email: 'langfang.coordinator@demo.teachbridge.cn', name: '廊坊市教育局 李协调', role: 'coordinator', scopeUnit: '1310' },
+  {
+    email: 'langfang.coordinator@demo.teachbridge.cn',
+    name: '廊坊市教育局 李协调',
+    role: 'coordinator',
+    scopeUnit: '1310',
+  },
   { email: 'hr.zhangbei@demo.teachbridge.cn', name: '张北二中 人事 赵老师', role: 'staff', org: 'zhangbei' },
   { email: 'hr.fuping@demo.teachbridge.cn', name: '城南庄小学 人事 孙老师', role: 'staff', org: 'fuping' },
   { email: 'hr.langfang@demo.teachbridge.cn', name: '廊坊一中 人事 周老师', role: 'staff', org: 'lf1' },
@@ -144,7 +156,10 @@ if (require.main === module) {
     }
     const embedded = config.mongodbUri
       ? undefined
-      : await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'db'), log: (m) => process.stdout.write(`${m}\n`) });
+      : await startEmbeddedDatabase({
+          dataDir: path.join(config.dataDir, 'db'),
+          log: (m) => process.stdout.write(`${m}\n`),
+        });
     await connectDatabase(config.mongodbUri ?? embedded!.uri, config.mongodbUri ? undefined : 'teachbridge');
     await ensureIndexes();
     const seeded = await seedDemo({ argon2: config.argon2, ifEmpty: true });

@@ -220,7 +220,14 @@ export function createApp(deps: AppDeps) {
     }
     if (status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ status, messageKey }, 'request refused');
-    const titleKey = status === 404 ? 'errors.notFound.title' : status === 403 ? 'errors.forbidden.title' : status >= 500 ? 'errors.server.title' : 'errors.badRequest.title';
+    const titleKey =
+      status === 404
+        ? 'errors.notFound.title'
+        : status === 403
+          ? 'errors.forbidden.title'
+          : status >= 500
+            ? 'errors.server.title'
+            : 'errors.badRequest.title';
     res.status(status).render('errors/error', {
       title: t(titleKey),
       status,

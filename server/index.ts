@@ -61,7 +61,9 @@ async function main(): Promise<void> {
 
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  say(`TeachBridge is running on ${config.baseUrl}${config.localMode ? ` (local mode; mailbox at ${config.baseUrl}/dev/mailbox)` : ''}`);
+  say(
+    `TeachBridge is running on ${config.baseUrl}${config.localMode ? ` (local mode; mailbox at ${config.baseUrl}/dev/mailbox)` : ''}`,
+  );
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

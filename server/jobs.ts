@@ -29,7 +29,9 @@ export const housekeepingJobs: Job[] = [
     name: 'purge-tokens',
     periodMs: 60 * 60 * 1000,
     async run(now) {
-      const expired = await Token.find({ expiresAt: trusted({ $lt: new Date(now.getTime() - 24 * 3600 * 1000) }) }).select({ _id: 1 }).lean();
+      const expired = await Token.find({ expiresAt: trusted({ $lt: new Date(now.getTime() - 24 * 3600 * 1000) }) })
+        .select({ _id: 1 })
+        .lean();
       const ids = expired.map((t) => t._id);
       await Token.deleteMany({ _id: trusted({ $in: ids }) });
       await TokenUse.deleteMany({ _id: trusted({ $in: ids }) });

@@ -10,7 +10,11 @@ export class Passwords {
   constructor(private readonly cost: PasswordCost) {}
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, memoryCost: this.cost.memoryCost, timeCost: this.cost.timeCost });
+    return argon2.hash(password, {
+      type: argon2.argon2id,
+      memoryCost: this.cost.memoryCost,
+      timeCost: this.cost.timeCost,
+    });
   }
 
   async verify(hash: string, password: string): Promise<boolean> {

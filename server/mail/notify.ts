@@ -96,7 +96,13 @@ export class Notify {
       template: 'joinRequested',
       locale: staff.locale,
       to: staff.email,
-      data: { name: staff.name, requester: requester.name, requesterEmail: requester.email, organisation: org, link: this.link('/organisation') },
+      data: {
+        name: staff.name,
+        requester: requester.name,
+        requesterEmail: requester.email,
+        organisation: org,
+        link: this.link('/organisation'),
+      },
       guard: { model: 'User', id: requester.id, path: 'membership', value: 'pending' },
     });
   }

@@ -100,7 +100,10 @@ export class MailWorker {
   /** One pass over the due messages; returns how many were sent. */
   async runOnce(): Promise<number> {
     const now = this.o.clock.now();
-    const due = await OutboxMessage.find({ status: trusted({ $in: ['pending', 'sending'] }), nextAttemptAt: trusted({ $lte: now }) })
+    const due = await OutboxMessage.find({
+      status: trusted({ $in: ['pending', 'sending'] }),
+      nextAttemptAt: trusted({ $lte: now }),
+    })
       .sort({ nextAttemptAt: 1 })
       .limit(this.o.batchSize)
       .lean<OutboxDoc[]>();
@@ -129,7 +132,10 @@ export class MailWorker {
       // Another instance owns this attempt. If it died before recording it, move on to the next attempt number.
       const claim = await OutboxClaim.findById(`${id}#${attempt}`).lean();
       if (claim?.leaseUntil && claim.leaseUntil < now) {
-        await OutboxMessage.updateOne({ _id: message._id, attempts: message.attempts }, { $set: { attempts: attempt } });
+        await OutboxMessage.updateOne(
+          { _id: message._id, attempts: message.attempts },
+          { $set: { attempts: attempt } },
+        );
       }
       return false;
     }
@@ -155,7 +161,9 @@ export class MailWorker {
           expired
             ? { $set: { status: 'void', lastError: 'the change this email announces never happened' } }
             : // Not a delivery attempt: give the number back and look again shortly.
-              { $set: { status: 'pending', attempts: message.attempts, nextAttemptAt: new Date(now.getTime() + 1000) } },
+              {
+                $set: { status: 'pending', attempts: message.attempts, nextAttemptAt: new Date(now.getTime() + 1000) },
+              },
         );
         if (!expired) await OutboxClaim.deleteOne({ _id: `${id}#${attempt}` });
         return false;

@@ -12,7 +12,8 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormR
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     // Messages in our schemas are catalogue keys; zod's own (type errors from tampered forms) map to a generic one.
-    errors[field] ??= issue.message.includes('.') && !issue.message.includes(' ') ? issue.message : 'validation.invalid';
+    errors[field] ??=
+      issue.message.includes('.') && !issue.message.includes(' ') ? issue.message : 'validation.invalid';
   }
   return { ok: false, errors };
 }
@@ -20,11 +21,19 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormR
 /** Strips secrets before a form's values go back into the page. */
 export function echo(values: unknown, omit: string[] = ['password', 'currentPassword', 'newPassword', '_csrf']) {
   if (typeof values !== 'object' || values === null) return {};
-  return Object.fromEntries(Object.entries(values).filter(([k, v]) => !omit.includes(k) && (typeof v === 'string' || Array.isArray(v))));
+  return Object.fromEntries(
+    Object.entries(values).filter(([k, v]) => !omit.includes(k) && (typeof v === 'string' || Array.isArray(v))),
+  );
 }
 
 /** Re-renders a form with status 422, its errors and the user's values. */
-export function renderInvalid(res: Response, view: string, locals: Record<string, unknown>, errors: FieldErrors, values: unknown) {
+export function renderInvalid(
+  res: Response,
+  view: string,
+  locals: Record<string, unknown>,
+  errors: FieldErrors,
+  values: unknown,
+) {
   res.status(422).render(view, { ...locals, errors, values: echo(values), errorList: errorList(res, errors) });
 }
 

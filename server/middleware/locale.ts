@@ -11,7 +11,12 @@ export function localeMiddleware(secureCookies: boolean): RequestHandler {
     let locale: Locale | undefined;
     if (isLocale(query)) {
       locale = query;
-      res.cookie(LANG_COOKIE, query, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure: secureCookies });
+      res.cookie(LANG_COOKIE, query, {
+        maxAge: 365 * 24 * 3600 * 1000,
+        sameSite: 'lax',
+        httpOnly: true,
+        secure: secureCookies,
+      });
     }
     const cookie = req.cookies?.[LANG_COOKIE] as unknown;
     locale ??= isLocale(cookie) ? cookie : undefined;

@@ -39,7 +39,12 @@ export class Accounts {
   async saveToken(
     id: string,
     purpose: TokenPurpose,
-    fields: { email: string; user?: Types.ObjectId | string | null; organisation?: string | null; invitedBy?: string | null },
+    fields: {
+      email: string;
+      user?: Types.ObjectId | string | null;
+      organisation?: string | null;
+      invitedBy?: string | null;
+    },
     ttlMs: number,
   ): Promise<void> {
     await Token.create({
@@ -82,7 +87,12 @@ export class Accounts {
   async registerUser(
     ctx: Ctx,
     input: NewUser,
-    extra: { role: 'candidate' | 'staff'; organisation?: Types.ObjectId | null; membership?: 'active' | 'pending' | null; id?: Types.ObjectId },
+    extra: {
+      role: 'candidate' | 'staff';
+      organisation?: Types.ObjectId | null;
+      membership?: 'active' | 'pending' | null;
+      id?: Types.ObjectId;
+    },
   ): Promise<{ created: boolean; userId: Types.ObjectId | null }> {
     const email = input.email.toLowerCase();
     const existing = await User.findOne({ email }).lean();
@@ -154,7 +164,11 @@ export class Accounts {
     if (!user) return; // same answer as for a real account
     const secret = newSecret();
     const id = hashSecret(secret);
-    await this.d.notify.passwordReset({ email: user.email, name: user.name, locale: user.locale ?? 'zh-CN' }, secret, id);
+    await this.d.notify.passwordReset(
+      { email: user.email, name: user.name, locale: user.locale ?? 'zh-CN' },
+      secret,
+      id,
+    );
     await this.saveToken(id, 'password_reset', { email: user.email, user: user._id }, RESET_TTL_MS);
     await this.d.events.record(ctx, 'user.password_reset_requested', { type: 'User', id: String(user._id) });
     this.d.outbox.nudge();
@@ -165,7 +179,10 @@ export class Accounts {
     await User.updateOne(
       { _id: token.user },
       // The reset link came by email, so it also proves the address. New sessionVersion signs out other sessions.
-      { $set: { passwordHash: await this.d.passwords.hash(password), emailVerifiedAt: this.d.clock.now() }, $inc: { sessionVersion: 1 } },
+      {
+        $set: { passwordHash: await this.d.passwords.hash(password), emailVerifiedAt: this.d.clock.now() },
+        $inc: { sessionVersion: 1 },
+      },
     );
     await this.d.events.record(ctx, 'user.password_reset', { type: 'User', id: String(token.user) });
   }

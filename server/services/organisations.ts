@@ -51,7 +51,13 @@ export class Organisations {
       .sort({ province: 1, name: 1 })
       .select({ name: 1, kind: 1, province: 1, unitCode: 1, countyCode: 1 })
       .lean();
-    return orgs.map((o) => ({ id: String(o._id), name: o.name, kind: o.kind, province: o.province, countyCode: o.countyCode }));
+    return orgs.map((o) => ({
+      id: String(o._id),
+      name: o.name,
+      kind: o.kind,
+      province: o.province,
+      countyCode: o.countyCode,
+    }));
   }
 
   private async validateLinks(input: OrganisationInput, province: string): Promise<Record<string, string>> {
@@ -86,7 +92,10 @@ export class Organisations {
       id: userId,
     });
     if (!created) return;
-    const coordinators = await User.find({ role: 'coordinator', $or: [{ scopeUnit: null }, { scopeUnit: place.unitCode }] }).lean();
+    const coordinators = await User.find({
+      role: 'coordinator',
+      $or: [{ scopeUnit: null }, { scopeUnit: place.unitCode }],
+    }).lean();
     for (const c of coordinators) {
       await this.d.notify.organisationSubmitted(
         { id: String(c._id), email: c.email, name: c.name, locale: c.locale ?? 'zh-CN' },
@@ -113,7 +122,12 @@ export class Organisations {
     for (const pairId of org.pairedWith) {
       await Organisation.updateOne({ _id: pairId }, { $addToSet: { pairedWith: orgId } });
     }
-    await this.d.events.record(ctx, 'organisation.registered', { type: 'Organisation', id: String(orgId) }, { kind: org.kind, countyCode: org.countyCode });
+    await this.d.events.record(
+      ctx,
+      'organisation.registered',
+      { type: 'Organisation', id: String(orgId) },
+      { kind: org.kind, countyCode: org.countyCode },
+    );
     this.d.outbox.nudge();
   }
 
@@ -124,7 +138,11 @@ export class Organisations {
       : null;
     if (!org) throw new ValidationError({ organisationId: 'validation.choose' });
     const requesterId = new Types.ObjectId();
-    const colleagues = await User.find({ organisation: org._id, membership: 'active', emailVerifiedAt: trusted({ $ne: null }) }).lean();
+    const colleagues = await User.find({
+      organisation: org._id,
+      membership: 'active',
+      emailVerifiedAt: trusted({ $ne: null }),
+    }).lean();
     for (const c of colleagues) {
       await this.d.notify.joinRequested(
         { id: String(c._id), email: c.email, name: c.name, locale: c.locale ?? 'zh-CN' },
@@ -170,11 +188,18 @@ export class Organisations {
     const [staff, parent, pairs] = await Promise.all([
       User.find({ organisation: org._id }).select({ name: 1, email: 1, membership: 1, emailVerifiedAt: 1 }).lean(),
       org.parent ? Organisation.findById(org.parent).select({ name: 1 }).lean() : null,
-      Organisation.find({ _id: trusted({ $in: org.pairedWith }) }).select({ name: 1 }).lean(),
+      Organisation.find({ _id: trusted({ $in: org.pairedWith }) })
+        .select({ name: 1 })
+        .lean(),
     ]);
     return {
       org: org.toObject(),
-      staff: staff.map((s) => ({ name: s.name, email: s.email, membership: s.membership, verified: Boolean(s.emailVerifiedAt) })),
+      staff: staff.map((s) => ({
+        name: s.name,
+        email: s.email,
+        membership: s.membership,
+        verified: Boolean(s.emailVerifiedAt),
+      })),
       parentName: parent?.name ?? null,
       pairNames: pairs.map((p) => p.name),
     };
@@ -184,7 +209,8 @@ export class Organisations {
   async decide(ctx: Ctx & { actor: Actor }, id: string, decision: Decision, reason: string): Promise<void> {
     const org = await this.loadForCoordinator(ctx.actor, id);
     if (org.verification?.state !== 'pending') throw new ConflictError('organisations.errors.alreadyDecided');
-    if (decision === 'rejected' && !reason.trim()) throw new ValidationError({ reason: 'organisations.errors.reasonRequired' });
+    if (decision === 'rejected' && !reason.trim())
+      throw new ValidationError({ reason: 'organisations.errors.reasonRequired' });
     const now = this.d.clock.now();
     const staff = await User.find({ organisation: org._id, membership: 'active' }).lean();
     for (const s of staff) {
@@ -201,7 +227,12 @@ export class Organisations {
       { $set: { verification: { state: decision, reason, decidedBy: ctx.actor.id, decidedAt: now } } },
     );
     if (result.modifiedCount !== 1) throw new ConflictError('organisations.errors.alreadyDecided');
-    await this.d.events.record(ctx, `organisation.${decision}`, { type: 'Organisation', id: String(org._id) }, { reason });
+    await this.d.events.record(
+      ctx,
+      `organisation.${decision}`,
+      { type: 'Organisation', id: String(org._id) },
+      { reason },
+    );
     this.d.outbox.nudge();
   }
 
@@ -248,7 +279,12 @@ export class Organisations {
       membership,
     );
     await User.updateOne({ _id: requester._id, membership: 'pending' }, { $set: { membership } });
-    await this.d.events.record(ctx, `membership.${membership}`, { type: 'User', id: String(requester._id) }, { organisation: String(org._id) });
+    await this.d.events.record(
+      ctx,
+      `membership.${membership}`,
+      { type: 'User', id: String(requester._id) },
+      { organisation: String(org._id) },
+    );
     this.d.outbox.nudge();
   }
 
@@ -297,7 +333,12 @@ export class Organisations {
       membership: 'active',
       emailVerifiedAt: this.d.clock.now(),
     });
-    await this.d.events.record(ctx, 'membership.accepted_invitation', { type: 'User', id: String(user._id) }, { organisation: String(token.organisation) });
+    await this.d.events.record(
+      ctx,
+      'membership.accepted_invitation',
+      { type: 'User', id: String(user._id) },
+      { organisation: String(token.organisation) },
+    );
     return user;
   }
 }

@@ -11,7 +11,12 @@ export function csrfFrom(html: string): string {
 }
 
 /** GETs a page and POSTs its form with the page's CSRF token. */
-export async function submitForm(agent: Agent, pageUrl: string, fields: Record<string, string | string[]>, action = pageUrl) {
+export async function submitForm(
+  agent: Agent,
+  pageUrl: string,
+  fields: Record<string, string | string[]>,
+  action = pageUrl,
+) {
   const page = await agent.get(pageUrl);
   const token = csrfFrom(page.text);
   return agent

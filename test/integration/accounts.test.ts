@@ -74,7 +74,12 @@ describe('candidate sign-up', () => {
   it('when a verification link is opened twice, then the second time says it was already used', async () => {
     const agent = t.agent();
     const email = `${unique('twice')}@test.cn`;
-    await submitForm(agent, '/register', { name: 'Twice', email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    await submitForm(agent, '/register', {
+      name: 'Twice',
+      email,
+      password: TEST_PASSWORD,
+      passwordConfirm: TEST_PASSWORD,
+    });
     await t.deliver();
     const link = linkIn(t.smtp.to(email)[0]!.text, '/verify-email/');
     expect((await agent.get(link)).status).toBe(303);
@@ -88,7 +93,10 @@ describe('sign-in', () => {
   it('when the password is wrong, then sign-in is refused with the same message as for an unknown address', async () => {
     const user = await makeUser();
     const wrong = await submitForm(t.agent(), '/login', { email: user.email, password: 'wrong password!' });
-    const unknown = await submitForm(t.agent(), '/login', { email: `${unique('nobody')}@test.cn`, password: 'wrong password!' });
+    const unknown = await submitForm(t.agent(), '/login', {
+      email: `${unique('nobody')}@test.cn`,
+      password: 'wrong password!',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.text).toContain('邮箱或密码不正确');
@@ -103,7 +111,10 @@ describe('sign-in', () => {
     // The form page gives an anonymous session (for its CSRF token).
     const before = sessionCookie(page);
     expect(before).toBeDefined();
-    const res = await agent.post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
     const after = sessionCookie(res);
     expect(after).toBeDefined();
@@ -115,7 +126,11 @@ describe('sign-in', () => {
 
   it('when signing in with a returnTo, then an on-site path is honoured and an off-site one is ignored', async () => {
     const user = await makeUser();
-    const onSite = await submitForm(t.agent(), '/login', { email: user.email, password: TEST_PASSWORD, returnTo: '/account?tab=1' });
+    const onSite = await submitForm(t.agent(), '/login', {
+      email: user.email,
+      password: TEST_PASSWORD,
+      returnTo: '/account?tab=1',
+    });
     expect(onSite.headers.location).toBe('/account?tab=1');
     for (const evil of ['//evil.example', 'https://evil.example/', '/\\evil.example']) {
       const res = await submitForm(t.agent(), '/login', { email: user.email, password: TEST_PASSWORD, returnTo: evil });
@@ -129,14 +144,17 @@ describe('sign-in', () => {
     await loginAs(agent, user.email);
     const account = await agent.get('/account');
     expect(account.status).toBe(200);
-    const out = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(account.text) });
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(account.text) });
     expect(out.status).toBe(303);
     const after = await agent.get('/account');
     expect(after.status).toBe(303);
     expect(after.headers.location).toBe('/login?returnTo=%2Faccount');
   });
 
-  it('when a form is posted without a CSRF token, or with another session\'s token, then it is refused with 403', async () => {
+  it("when a form is posted without a CSRF token, or with another session's token, then it is refused with 403", async () => {
     const user = await makeUser();
     const none = await t.agent().post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD });
     expect(none.status).toBe(403);
@@ -146,7 +164,10 @@ describe('sign-in', () => {
     const othersToken = csrfFrom((await other.get('/login')).text);
     const mine = t.agent();
     await mine.get('/login');
-    const stolen = await mine.post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: othersToken });
+    const stolen = await mine
+      .post('/login')
+      .type('form')
+      .send({ email: user.email, password: TEST_PASSWORD, _csrf: othersToken });
     expect(stolen.status).toBe(403);
   });
 });
@@ -228,7 +249,12 @@ describe('account settings', () => {
     const user = await makeUser();
     const agent = t.agent();
     await loginAs(agent, user.email);
-    const res = await submitForm(agent, '/account', { currentPassword: 'nope nope nope', password: 'another-password-1', passwordConfirm: 'another-password-1' }, '/account/password');
+    const res = await submitForm(
+      agent,
+      '/account',
+      { currentPassword: 'nope nope nope', password: 'another-password-1', passwordConfirm: 'another-password-1' },
+      '/account/password',
+    );
     expect(res.status).toBe(422);
     expect(res.text).toContain('当前密码不正确');
     expect((await submitForm(t.agent(), '/login', { email: user.email, password: TEST_PASSWORD })).status).toBe(303);

@@ -60,7 +60,11 @@ it('when the database engine stops, then /healthz says 503 and pages fail with a
   expect(down.body.database).toBe('down');
 
   const started = Date.now();
-  const page = await request(app).post('/password/forgot').set('Accept-Language', 'en').type('form').send({ email: 'a@b.cn' });
+  const page = await request(app)
+    .post('/password/forgot')
+    .set('Accept-Language', 'en')
+    .type('form')
+    .send({ email: 'a@b.cn' });
   // Fails fast (no buffering until a 10 s timeout) and says so in the visitor's language.
   expect(Date.now() - started).toBeLessThan(8000);
   expect([403, 503]).toContain(page.status);

@@ -12,7 +12,12 @@ import { submitForm } from '../helpers/http';
 const t = useTestApp();
 
 async function register(email: string) {
-  const res = await submitForm(t.agent(), '/register', { name: '邮件测试', email, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+  const res = await submitForm(t.agent(), '/register', {
+    name: '邮件测试',
+    email,
+    password: TEST_PASSWORD,
+    passwordConfirm: TEST_PASSWORD,
+  });
   expect(res.status).toBe(303);
 }
 
@@ -137,7 +142,14 @@ describe('the outbox', () => {
     });
     await t.deliver();
     expect(t.smtp.to(late)).toHaveLength(0);
-    await User.create({ _id: lateId, email: `${unique('late-user')}@test.cn`, name: '迟到', passwordHash: 'x', role: 'staff', membership: 'active' });
+    await User.create({
+      _id: lateId,
+      email: `${unique('late-user')}@test.cn`,
+      name: '迟到',
+      passwordHash: 'x',
+      role: 'staff',
+      membership: 'active',
+    });
     t.clock.advance(2000);
     await t.deliver();
     expect(t.smtp.to(late)).toHaveLength(1);

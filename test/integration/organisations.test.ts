@@ -51,7 +51,12 @@ describe('organisation registration and verification', () => {
     const queue = await agent.get('/coordinator/organisations');
     expect(queue.status).toBe(200);
     expect(queue.text).toContain(name);
-    const decide = await submitForm(agent, `/coordinator/organisations/${org!._id}`, { decision: 'verified', reason: '' }, `/coordinator/organisations/${org!._id}/decision`);
+    const decide = await submitForm(
+      agent,
+      `/coordinator/organisations/${org!._id}`,
+      { decision: 'verified', reason: '' },
+      `/coordinator/organisations/${org!._id}/decision`,
+    );
     expect(decide.status).toBe(303);
     expect((await Organisation.findById(org!._id).lean())?.verification?.state).toBe('verified');
 
@@ -79,7 +84,7 @@ describe('organisation registration and verification', () => {
     expect(mail?.text).toContain('请上传办学许可证');
   });
 
-  it('when a city coordinator opens another unit\'s organisation, then it is not found for them', async () => {
+  it("when a city coordinator opens another unit's organisation, then it is not found for them", async () => {
     const langfang = await makeUser({ role: 'coordinator', scopeUnit: '1310' });
     const zhangjiakouSchool = await makeOrg({ county: '130722', state: 'pending' });
     const langfangSchool = await makeOrg({ county: '131028', state: 'pending' });
@@ -89,7 +94,12 @@ describe('organisation registration and verification', () => {
     expect(queue.text).toContain(langfangSchool.name);
     expect(queue.text).not.toContain(zhangjiakouSchool.name);
     expect((await agent.get(`/coordinator/organisations/${zhangjiakouSchool._id}`)).status).toBe(404);
-    const post = await submitForm(agent, `/coordinator/organisations/${langfangSchool._id}`, { decision: 'verified' }, `/coordinator/organisations/${zhangjiakouSchool._id}/decision`);
+    const post = await submitForm(
+      agent,
+      `/coordinator/organisations/${langfangSchool._id}`,
+      { decision: 'verified' },
+      `/coordinator/organisations/${zhangjiakouSchool._id}/decision`,
+    );
     expect(post.status).toBe(404);
     expect((await Organisation.findById(zhangjiakouSchool._id).lean())?.verification?.state).toBe('pending');
   });
@@ -109,7 +119,12 @@ describe('organisation registration and verification', () => {
   it('when a Hebei branch names its Beijing parent and a pair, then both links are stored and the pairing is mutual', async () => {
     const parent = await makeOrg({ county: '110105', name: unique('北京市第八十中学') });
     const pair = await makeOrg({ county: '110112' });
-    const { res, name } = await registerSchool({ countyCode: '130638', parentId: String(parent._id), pairedWith: [String(pair._id)], alliances: ['twl'] });
+    const { res, name } = await registerSchool({
+      countyCode: '130638',
+      parentId: String(parent._id),
+      pairedWith: [String(pair._id)],
+      alliances: ['twl'],
+    });
     expect(res.status).toBe(303);
     const branch = await Organisation.findOne({ name }).lean();
     expect(String(branch?.parent)).toBe(String(parent._id));
@@ -119,7 +134,12 @@ describe('organisation registration and verification', () => {
   });
 
   it('when the organisation form is invalid, then it re-renders with 422 and keeps every value typed', async () => {
-    const { res } = await registerSchool({ orgName: '围场县第二小学', countyCode: '', contactPhone: '12345', alliances: ['twl'] });
+    const { res } = await registerSchool({
+      orgName: '围场县第二小学',
+      countyCode: '',
+      contactPhone: '12345',
+      alliances: ['twl'],
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('value="围场县第二小学"');
     expect(res.text).toContain('value="张北县城关镇"');
@@ -144,7 +164,11 @@ describe('colleagues', () => {
     expect(mail.subject).toContain(org.name);
     const link = linkIn(mail.text, '/invitations/');
     const invited = t.agent();
-    const accept = await submitForm(invited, link, { name: '新同事', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD });
+    const accept = await submitForm(invited, link, {
+      name: '新同事',
+      password: TEST_PASSWORD,
+      passwordConfirm: TEST_PASSWORD,
+    });
     expect(accept.status).toBe(303);
     const user = await User.findOne({ email: colleague }).lean();
     expect(String(user?.organisation)).toBe(String(org._id));
@@ -177,14 +201,24 @@ describe('colleagues', () => {
 
     const outsiderAgent = t.agent();
     await loginAs(outsiderAgent, outsider.email);
-    const sneaky = await submitForm(outsiderAgent, '/organisation', { decision: 'approve' }, `/organisation/requests/${joiner!._id}`);
+    const sneaky = await submitForm(
+      outsiderAgent,
+      '/organisation',
+      { decision: 'approve' },
+      `/organisation/requests/${joiner!._id}`,
+    );
     expect(sneaky.status).toBe(404);
     expect((await outsiderAgent.get('/organisation')).text).not.toContain('孙老师');
 
     const agent = t.agent();
     await loginAs(agent, colleague.email);
     expect((await agent.get('/organisation')).text).toContain('孙老师');
-    const approve = await submitForm(agent, '/organisation', { decision: 'approve' }, `/organisation/requests/${joiner!._id}`);
+    const approve = await submitForm(
+      agent,
+      '/organisation',
+      { decision: 'approve' },
+      `/organisation/requests/${joiner!._id}`,
+    );
     expect(approve.status).toBe(303);
     expect((await User.findById(joiner!._id).lean())?.membership).toBe('active');
     await t.deliver();
@@ -198,7 +232,10 @@ describe('colleagues', () => {
     await loginAs(agent, staff.email);
     const page = await agent.get('/organisation');
     expect(page.text).toContain('单位审核通过、且您的邮箱验证后，才能邀请同事');
-    const res = await agent.post('/organisation/invitations').type('form').send({ email: 'x@test.cn', _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1] });
+    const res = await agent
+      .post('/organisation/invitations')
+      .type('form')
+      .send({ email: 'x@test.cn', _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1] });
     expect(res.status).toBe(403);
   });
 });

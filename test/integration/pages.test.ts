@@ -67,20 +67,32 @@ describe('error pages', () => {
   it.each([
     ['zh-CN', '出错了'],
     ['en', 'Something went wrong'],
-  ])('when the server fails (%s), then a localised 500 with a reference is shown and no internals leak', async (lang, text) => {
-    const res = await t.agent().get(`/__boom?lang=${lang}`);
-    expect(res.status).toBe(500);
-    expect(res.text).toContain(text);
-    expect(res.text).toContain(res.headers['x-request-id']);
-    expect(res.text).not.toContain('secret internal detail');
-    expect(res.text).not.toMatch(/at \S+ \(.*:\d+:\d+\)/); // no stack frames
-  });
+  ])(
+    'when the server fails (%s), then a localised 500 with a reference is shown and no internals leak',
+    async (lang, text) => {
+      const res = await t.agent().get(`/__boom?lang=${lang}`);
+      expect(res.status).toBe(500);
+      expect(res.text).toContain(text);
+      expect(res.text).toContain(res.headers['x-request-id']);
+      expect(res.text).not.toContain('secret internal detail');
+      expect(res.text).not.toMatch(/at \S+ \(.*:\d+:\d+\)/); // no stack frames
+    },
+  );
 
   it('when a body is malformed or too large, then the answer is a localised 400 or 413, not a crash', async () => {
-    const bad = await t.agent().post('/login').set('Content-Type', 'application/json').set('Accept-Language', 'en').send('{"email":');
+    const bad = await t
+      .agent()
+      .post('/login')
+      .set('Content-Type', 'application/json')
+      .set('Accept-Language', 'en')
+      .send('{"email":');
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Bad request');
-    const big = await t.agent().post('/login').type('form').send(`email=${'a'.repeat(200_000)}`);
+    const big = await t
+      .agent()
+      .post('/login')
+      .type('form')
+      .send(`email=${'a'.repeat(200_000)}`);
     expect(big.status).toBe(413);
     expect(big.text).toContain('提交的内容太大');
   });
@@ -122,12 +134,18 @@ describe('security headers and limits', () => {
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('尝试次数过多');
     // Even the right password waits for the window.
-    expect((await submitForm(agent, '/login', { email: user.email, password: 'correct horse 电池 staple' })).status).toBe(429);
+    expect(
+      (await submitForm(agent, '/login', { email: user.email, password: 'correct horse 电池 staple' })).status,
+    ).toBe(429);
     // Another account from the same address is not locked out by these attempts.
     const colleague = await makeUser();
-    expect((await submitForm(t.agent(), '/login', { email: colleague.email, password: 'correct horse 电池 staple' })).status).toBe(303);
+    expect(
+      (await submitForm(t.agent(), '/login', { email: colleague.email, password: 'correct horse 电池 staple' })).status,
+    ).toBe(303);
     t.clock.advance(16 * 60 * 1000);
-    expect((await submitForm(agent, '/login', { email: user.email, password: 'correct horse 电池 staple' })).status).toBe(303);
+    expect(
+      (await submitForm(agent, '/login', { email: user.email, password: 'correct horse 电池 staple' })).status,
+    ).toBe(303);
   });
 
   it('when a page without a form is visited, then no session cookie is set', async () => {
@@ -144,7 +162,10 @@ describe('housekeeping', () => {
       { _id: 'live' as never, expires: new Date(t.clock.now().getTime() + 3600_000), session: '{}' },
     ]);
     t.clock.advance(24 * 60 * 60 * 1000);
-    await sessions.updateOne({ _id: 'live' as never }, { $set: { expires: new Date(t.clock.now().getTime() + 3600_000) } });
+    await sessions.updateOne(
+      { _id: 'live' as never },
+      { $set: { expires: new Date(t.clock.now().getTime() + 3600_000) } },
+    );
     const logger = createLogger('silent');
     const a = new Scheduler((await import('../../server/jobs')).housekeepingJobs, t.clock, logger);
     const b = new Scheduler((await import('../../server/jobs')).housekeepingJobs, t.clock, logger);

@@ -29,18 +29,26 @@ describe('catalogues', () => {
     for (const dir of ['server', 'routes']) {
       for (const file of filesUnder(path.join(rootDir, dir), /\.ts$/)) {
         const source = fs.readFileSync(file, 'utf8');
-        for (const m of source.matchAll(/\b(?:t|req\.t|res\.locals\.t|flash\([^,]+,)\s*\(?'([a-z][\w]*(?:\.[\w]+)+)'/g)) used.set(m[1]!, file);
-        for (const m of source.matchAll(/'((?:validation|errors|auth|tokens|organisations|coordinator|account)\.[\w.]+)'/g)) used.set(m[1]!, file);
+        for (const m of source.matchAll(/\b(?:t|req\.t|res\.locals\.t|flash\([^,]+,)\s*\(?'([a-z][\w]*(?:\.[\w]+)+)'/g))
+          used.set(m[1]!, file);
+        for (const m of source.matchAll(
+          /'((?:validation|errors|auth|tokens|organisations|coordinator|account)\.[\w.]+)'/g,
+        ))
+          used.set(m[1]!, file);
       }
     }
-    const missing = [...used].filter(([key]) => !zh.has(key)).map(([key, file]) => `${key} (${path.relative(rootDir, file)})`);
+    const missing = [...used]
+      .filter(([key]) => !zh.has(key))
+      .map(([key, file]) => `${key} (${path.relative(rootDir, file)})`);
     expect(missing).toEqual([]);
     expect(used.size).toBeGreaterThan(50);
   });
 
   it('when a dynamic key is built from a model value, then every value has a label in both languages', () => {
     for (const prefix of ['organisations.kinds.', 'organisations.states.', 'roles.', 'organisations.alliances.']) {
-      expect([...zh].filter((k) => k.startsWith(prefix)).sort()).toEqual([...en].filter((k) => k.startsWith(prefix)).sort());
+      expect([...zh].filter((k) => k.startsWith(prefix)).sort()).toEqual(
+        [...en].filter((k) => k.startsWith(prefix)).sort(),
+      );
     }
     const { ORG_KINDS, VERIFICATION_STATES, ALLIANCES } = jest.requireActual('../../models/Organisation');
     for (const kind of ORG_KINDS) expect(zh.has(`organisations.kinds.${kind}`)).toBe(true);

@@ -34,19 +34,19 @@ export class MongoRateLimitStore implements Store {
 
   async increment(key: string): Promise<IncrementResponse> {
     const { id, resetTime } = this.window(key);
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const hit = await RateLimitHit.findOneAndUpdate(
-          { _id: id },
-          { $inc: { hits: 1 }, $setOnInsert: { expiresAt: resetTime } },
-          { upsert: true, returnDocument: 'after' },
-        ).lean();
-        return { totalHits: hit?.hits ?? 1, resetTime };
-      } catch (err) {
-        // Two first hits raced to create the window: the loser retries as an update.
-        if (!isDuplicateKey(err) || attempt > 0) throw err;
-      }
+    // The first hit of a window is an insert: a duplicate key (code 11000 on both engines) means it exists.
+    try {
+      await RateLimitHit.create({ _id: id, hits: 1, expiresAt: resetTime });
+      return { totalHits: 1, resetTime };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
     }
+    const hit = await RateLimitHit.findOneAndUpdate(
+      { _id: id },
+      { $inc: { hits: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+    return { totalHits: hit?.hits ?? 1, resetTime };
   }
 
   async decrement(key: string): Promise<void> {

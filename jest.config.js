@@ -8,4 +8,5 @@ module.exports = {
   testTimeout: 30000,
   // Two cores: one worker per core; each test file gets its own database on the shared engine.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
 };

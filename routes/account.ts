@@ -1,7 +1,7 @@
-import { Router, type Request, type Response, type NextFunction } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { AppError } from '../server/errors';
+import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../server/middleware/guards';
 import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
@@ -34,16 +34,6 @@ export function homeFor(actor: Actor): string {
   if (actor.role === 'coordinator') return '/coordinator/organisations';
   if (actor.role === 'staff') return '/organisation';
   return '/account';
-}
-
-function tokenErrorPage(res: Response, err: unknown, next: NextFunction) {
-  if (err instanceof AppError && err.status === 400) {
-    return res.status(400).render('pages/account/link-problem', {
-      title: res.locals.t('tokens.title'),
-      message: res.locals.t(err.messageKey),
-    });
-  }
-  next(err);
 }
 
 function login(req: Request, user: Express.User): Promise<void> {
@@ -129,12 +119,8 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     });
   });
 
-  router.get('/verify-email/:token', async (req, res, next) => {
-    try {
-      await accounts.verifyEmail(requestCtx(req), String(req.params.token));
-    } catch (err) {
-      return tokenErrorPage(res, err, next);
-    }
+  router.get('/verify-email/:token', async (req, res) => {
+    await accounts.verifyEmail(requestCtx(req), String(req.params.token));
     req.flash('success', 'auth.verify.done');
     res.redirect(303, req.user ? homeFor(req.user) : '/login');
   });
@@ -164,27 +150,19 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     });
   });
 
-  router.get('/password/reset/:token', async (req, res, next) => {
-    try {
-      await accounts.peekToken(String(req.params.token), 'password_reset');
-    } catch (err) {
-      return tokenErrorPage(res, err, next);
-    }
+  router.get('/password/reset/:token', async (req, res) => {
+    await accounts.peekToken(String(req.params.token), 'password_reset');
     res.render('pages/account/reset', { title: req.t('auth.reset.title'), values: {} });
   });
 
   router.post(
     '/password/reset/:token',
     limiter('reset', config.rateLimits.reset, windowMs, clock),
-    async (req, res, next) => {
+    async (req, res) => {
       const form = parseForm(resetSchema, req.body);
       if (!form.ok)
         return renderInvalid(res, 'pages/account/reset', { title: req.t('auth.reset.title') }, form.errors, req.body);
-      try {
-        await accounts.resetPassword(requestCtx(req), String(req.params.token), form.data.password);
-      } catch (err) {
-        return tokenErrorPage(res, err, next);
-      }
+      await accounts.resetPassword(requestCtx(req), String(req.params.token), form.data.password);
       req.flash('success', 'auth.reset.done');
       res.redirect(303, '/login');
     },
@@ -228,15 +206,8 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     try {
       await accounts.changePassword(actorCtx(req), form.data.currentPassword, form.data.password);
     } catch (err) {
-      if (err instanceof AppError && err.status === 422) {
-        return renderInvalid(
-          res,
-          'pages/account/settings',
-          locals,
-          (err as unknown as { fields: Record<string, string> }).fields,
-          account,
-        );
-      }
+      if (err instanceof ValidationError)
+        return renderInvalid(res, 'pages/account/settings', locals, err.fields, account);
       return next(err);
     }
     // Other sessions end (sessionVersion moved on); this one is renewed with the new version.

@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { AppError, ValidationError } from '../server/errors';
+import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireRole, requestCtx, actorCtx } from '../server/middleware/guards';
 import { limiter } from '../server/middleware/rateLimit';
@@ -129,32 +129,13 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
     res.redirect(303, '/organisation');
   });
 
-  router.get('/invitations/:token', async (req, res, next) => {
-    try {
-      const invitation = await organisations.invitation(String(req.params.token));
-      res.render('pages/organisation/accept', { title: req.t('organisations.accept.title'), invitation, values: {} });
-    } catch (err) {
-      if (err instanceof AppError && err.status === 400) {
-        return res
-          .status(400)
-          .render('pages/account/link-problem', { title: req.t('tokens.title'), message: req.t(err.messageKey) });
-      }
-      next(err);
-    }
+  router.get('/invitations/:token', async (req, res) => {
+    const invitation = await organisations.invitation(String(req.params.token));
+    res.render('pages/organisation/accept', { title: req.t('organisations.accept.title'), invitation, values: {} });
   });
 
-  router.post('/invitations/:token', async (req, res, next) => {
-    let invitation;
-    try {
-      invitation = await organisations.invitation(String(req.params.token));
-    } catch (err) {
-      if (err instanceof AppError && err.status === 400) {
-        return res
-          .status(400)
-          .render('pages/account/link-problem', { title: req.t('tokens.title'), message: req.t(err.messageKey) });
-      }
-      return next(err);
-    }
+  router.post('/invitations/:token', async (req, res) => {
+    const invitation = await organisations.invitation(String(req.params.token));
     const form = parseForm(acceptSchema, req.body);
     if (!form.ok) {
       return renderInvalid(

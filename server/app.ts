@@ -13,7 +13,7 @@ import { pinoHttp } from 'pino-http';
 import { csrfSync } from 'csrf-sync';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import { AppError, isDatabaseUnavailable, ValidationError } from './errors';
+import { AppError, isDatabaseUnavailable, LinkError, ValidationError } from './errors';
 import { DEFAULT_LOCALE, negotiateLocale, translator } from './i18n';
 import { housekeepingJobs, Scheduler, SESSION_COLLECTION } from './jobs';
 import type { Logger } from './logger';
@@ -197,6 +197,10 @@ export function createApp(deps: AppDeps) {
       res.locals.t = translator(res.locals.locale);
     }
     const t = res.locals.t;
+    if (err instanceof LinkError) {
+      res.status(400).render('pages/account/link-problem', { title: t('tokens.title'), message: t(err.messageKey) });
+      return;
+    }
     let status = 500;
     let messageKey = 'errors.server.body';
     if (err instanceof ValidationError) {

@@ -38,6 +38,13 @@ export class BadRequestError extends AppError {
   }
 }
 
+/** An emailed link that cannot be used (unknown, expired or already used): shown as its own page. */
+export class LinkError extends AppError {
+  constructor(messageKey: 'tokens.invalid' | 'tokens.expired' | 'tokens.used') {
+    super(400, messageKey);
+  }
+}
+
 /** Invalid input: field-keyed i18n keys, so the form can be re-rendered with its errors. */
 export class ValidationError extends AppError {
   constructor(readonly fields: FieldErrors) {

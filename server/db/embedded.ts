@@ -91,7 +91,8 @@ export async function ensureFerretBinary(log: (message: string) => void = () => 
   return binary;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on loopback that nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

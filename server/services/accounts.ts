@@ -2,7 +2,7 @@
 // Responses never reveal whether an address has an account (sign-up, sign-in and reset all answer alike).
 import { Types } from 'mongoose';
 import type { Clock } from '../clock';
-import { BadRequestError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
+import { LinkError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
 import type { Locale } from '../i18n';
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
@@ -62,9 +62,9 @@ export class Accounts {
   async peekToken(secret: string, purpose: TokenPurpose) {
     const id = hashSecret(secret);
     const token = await Token.findById(id).lean();
-    if (!token || token.purpose !== purpose) throw new BadRequestError('tokens.invalid');
-    if (await TokenUse.exists({ _id: id })) throw new BadRequestError('tokens.used');
-    if (token.expiresAt <= this.d.clock.now()) throw new BadRequestError('tokens.expired');
+    if (!token || token.purpose !== purpose) throw new LinkError('tokens.invalid');
+    if (await TokenUse.exists({ _id: id })) throw new LinkError('tokens.used');
+    if (token.expiresAt <= this.d.clock.now()) throw new LinkError('tokens.expired');
     return token;
   }
 
@@ -74,7 +74,7 @@ export class Accounts {
     try {
       await TokenUse.create({ _id: token._id, usedAt: this.d.clock.now() });
     } catch (err) {
-      if (isDuplicateKey(err)) throw new BadRequestError('tokens.used');
+      if (isDuplicateKey(err)) throw new LinkError('tokens.used');
       throw err;
     }
     return token;

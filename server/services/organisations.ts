@@ -2,13 +2,13 @@
 import { trusted } from 'mongoose';
 import { Types } from 'mongoose';
 import type { Clock } from '../clock';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { LinkError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { Locale } from '../i18n';
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { Passwords } from '../auth/passwords';
-import { Organisation, type Alliance, type OrgKind } from '../../models/Organisation';
+import { Organisation, type Alliance, type OrganisationDoc, type OrgKind } from '../../models/Organisation';
 import { User } from '../../models/User';
 import type { Actor, Ctx } from './actor';
 import { INVITE_TTL_MS, type Accounts, type NewUser } from './accounts';
@@ -42,6 +42,11 @@ export function coordinatorCovers(actor: Actor, org: { unitCode: string }): bool
 
 type Decision = 'verified' | 'rejected';
 
+/** What lists show of an organisation. */
+function summary(o: Pick<OrganisationDoc, '_id' | 'name' | 'kind' | 'province' | 'countyCode'>) {
+  return { id: String(o._id), name: o.name, kind: o.kind, province: o.province, countyCode: o.countyCode };
+}
+
 export class Organisations {
   constructor(private readonly d: OrganisationDeps) {}
 
@@ -51,13 +56,7 @@ export class Organisations {
       .sort({ province: 1, name: 1 })
       .select({ name: 1, kind: 1, province: 1, unitCode: 1, countyCode: 1 })
       .lean();
-    return orgs.map((o) => ({
-      id: String(o._id),
-      name: o.name,
-      kind: o.kind,
-      province: o.province,
-      countyCode: o.countyCode,
-    }));
+    return orgs.map(summary);
   }
 
   private async validateLinks(input: OrganisationInput, province: string): Promise<Record<string, string>> {
@@ -164,15 +163,7 @@ export class Organisations {
     const filter: Record<string, unknown> = { 'verification.state': state };
     if (actor.scopeUnit) filter.unitCode = actor.scopeUnit;
     const orgs = await Organisation.find(filter).sort({ createdAt: 1 }).limit(200).lean();
-    return orgs.map((o) => ({
-      id: String(o._id),
-      name: o.name,
-      kind: o.kind,
-      province: o.province,
-      countyCode: o.countyCode,
-      createdAt: o.createdAt,
-      contactEmail: o.contactEmail,
-    }));
+    return orgs.map((o) => ({ ...summary(o), createdAt: o.createdAt, contactEmail: o.contactEmail }));
   }
 
   private async loadForCoordinator(actor: Actor, id: string) {
@@ -313,7 +304,7 @@ export class Organisations {
   async invitation(secret: string) {
     const token = await this.d.accounts.peekToken(secret, 'invitation');
     const org = await Organisation.findById(token.organisation).lean();
-    if (!org) throw new BadRequestError('tokens.invalid');
+    if (!org) throw new LinkError('tokens.invalid');
     const existing = await User.exists({ email: token.email });
     return { email: token.email, organisation: org.name, hasAccount: Boolean(existing) };
   }

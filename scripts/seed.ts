@@ -128,6 +128,8 @@ export async function seedDemo(options: { argon2: PasswordCost; ifEmpty?: boolea
     province: place.province,
     unitCode: place.unitCode,
     countyCode: place.countyCode,
+    contactName: '钱老师',
+    contactPhone: '0312-3521234',
     contactEmail: 'hr.anguo@demo.teachbridge.cn',
   });
   await User.create({

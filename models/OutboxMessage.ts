@@ -11,6 +11,7 @@ const outboxSchema = new Schema(
     locale: { type: String, required: true },
     to: { type: String, required: true },
     data: { type: Schema.Types.Mixed, default: {} },
+    headers: { type: Schema.Types.Mixed, default: {} },
     /**
      * The state change this email announces. The message is written before that change; the worker sends only
      * once the change is visible (`subjectModel` document `subjectId` has `guardPath` equal to `guardValue`),

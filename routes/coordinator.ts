@@ -6,17 +6,23 @@ import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, actorCtx, requireRole } from '../server/middleware/guards';
 import { unitName } from '../server/services/regions';
-import { optionalText } from './schemas';
+import { checkbox, optionalText } from './schemas';
+import { presentAnnouncement, presentVacancy } from '../server/views/present';
 
 const STATES = ['pending', 'verified', 'rejected'] as const;
+const reviewSchema = z.object({
+  decision: z.enum(['approve', 'return'], 'validation.choose'),
+  comment: optionalText(1000),
+  minorEditsAllowed: checkbox,
+});
 const decisionSchema = z.object({
   decision: z.enum(['verified', 'rejected'], 'validation.choose'),
   reason: optionalText(500),
 });
 
-export function coordinatorRouter({ services }: RouteDeps): Router {
+export function coordinatorRouter({ services, clock }: RouteDeps): Router {
   const router = Router();
-  const { organisations } = services;
+  const { organisations, vacancies, announcements } = services;
   router.use(requireRole('coordinator'));
 
   router.get('/organisations', async (req, res) => {
@@ -62,6 +68,63 @@ export function coordinatorRouter({ services }: RouteDeps): Router {
       form.ok && form.data.decision === 'verified' ? 'coordinator.decision.verified' : 'coordinator.decision.rejected',
     );
     res.redirect(303, '/coordinator/organisations');
+  });
+
+  router.get('/reviews', async (req, res) => {
+    const actor = actorOf(req);
+    const now = clock.now();
+    const [v, a] = await Promise.all([vacancies.reviewQueue(actor), announcements.reviewQueue(actor)]);
+    res.render('pages/coordinator/reviews', {
+      title: req.t('coordinator.reviews.title'),
+      vacancies: v.map((x) => presentVacancy(x, req.locale, now)),
+      announcements: a.map((x) => presentAnnouncement(x, req.locale)),
+    });
+  });
+
+  router.get('/reviews/vacancies/:id', async (req, res) => {
+    const v = presentVacancy(
+      await vacancies.getForCoordinator(actorOf(req), String(req.params.id)),
+      req.locale,
+      clock.now(),
+    );
+    res.render('pages/coordinator/review', { title: v.title, kind: 'vacancy', v, values: {} });
+  });
+
+  router.get('/reviews/announcements/:id', async (req, res) => {
+    const a = presentAnnouncement(
+      await announcements.getForCoordinator(actorOf(req), String(req.params.id)),
+      req.locale,
+    );
+    res.render('pages/coordinator/review', { title: a.title, kind: 'announcement', a, values: {} });
+  });
+
+  router.post('/reviews/:kind/:id', async (req, res, next) => {
+    const kind =
+      req.params.kind === 'vacancies' ? 'vacancy' : req.params.kind === 'announcements' ? 'announcement' : null;
+    if (!kind) return next();
+    const id = String(req.params.id);
+    const form = parseForm(reviewSchema, req.body);
+    try {
+      if (!form.ok) throw new ValidationError(form.errors);
+      const { decision, comment, minorEditsAllowed } = form.data;
+      if (kind === 'vacancy') await vacancies.review(actorCtx(req), id, decision, comment, minorEditsAllowed);
+      else await announcements.review(actorCtx(req), id, decision, comment);
+      req.flash('success', decision === 'approve' ? 'coordinator.reviews.approved' : 'coordinator.reviews.returned');
+      res.redirect(303, '/coordinator/reviews');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) return next(err);
+      const locals =
+        kind === 'vacancy'
+          ? { kind, v: presentVacancy(await vacancies.getForCoordinator(actorOf(req), id), req.locale, clock.now()) }
+          : { kind, a: presentAnnouncement(await announcements.getForCoordinator(actorOf(req), id), req.locale) };
+      renderInvalid(
+        res,
+        'pages/coordinator/review',
+        { title: req.t('coordinator.reviews.title'), ...locals },
+        err.fields,
+        req.body,
+      );
+    }
   });
 
   return router;

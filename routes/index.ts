@@ -5,8 +5,11 @@ import type { Services } from '../server/app';
 import type { Clock } from '../server/clock';
 import type { Config } from '../server/config';
 import { accountRouter } from './account';
+import { alertsRouter } from './alerts';
 import { coordinatorRouter } from './coordinator';
 import { devRouter } from './dev';
+import { jobsRouter } from './jobs';
+import { manageRouter } from './manage';
 import { organisationRouter } from './organisation';
 import { publicRouter } from './public';
 
@@ -22,6 +25,9 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(publicRouter(deps));
   app.use(accountRouter(deps));
   app.use(organisationRouter(deps));
+  app.use(jobsRouter(deps));
+  app.use(alertsRouter(deps));
+  app.use('/manage', manageRouter(deps));
   app.use('/coordinator', coordinatorRouter(deps));
   if (deps.config.localMode && !deps.config.isProduction) app.use('/dev', devRouter(deps));
 }

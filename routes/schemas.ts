@@ -37,3 +37,51 @@ export const confirmPasswords = <T extends { password: string; passwordConfirm: 
     ctx.addIssue({ code: 'custom', path: ['passwordConfirm'], message: 'validation.passwordMismatch' });
   }
 };
+
+export const objectId = z.string('validation.choose').regex(/^[a-f\d]{24}$/i, 'validation.choose');
+/** An optional whole number in a form: '' is null. */
+export const optionalInt = (min: number, max: number) =>
+  z
+    .string('validation.invalid')
+    .trim()
+    .optional()
+    .transform((v) => (v ? Number(v) : null))
+    .pipe(
+      z
+        .number('validation.number')
+        .int('validation.number')
+        .min(min, 'validation.range')
+        .max(max, 'validation.range')
+        .nullable(),
+    );
+export const requiredInt = (min: number, max: number) =>
+  z
+    .string('validation.required')
+    .trim()
+    .min(1, 'validation.required')
+    .transform(Number)
+    .pipe(
+      z.number('validation.number').int('validation.number').min(min, 'validation.range').max(max, 'validation.range'),
+    );
+/** A checkbox: present means yes. */
+export const checkbox = z
+  .unknown()
+  .optional()
+  .transform((v) => v === '1' || v === 'on' || v === 'true');
+/** A date input (YYYY-MM-DD) or empty. */
+export const optionalDate = z
+  .string('validation.date')
+  .trim()
+  .optional()
+  .transform((v) => v || null)
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
+      .nullable(),
+  );
+export const emptyToNull = <T extends z.ZodType>(schema: T) =>
+  z
+    .union([z.literal(''), schema])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v));

@@ -4,7 +4,11 @@
 import mongoose, { Types } from 'mongoose';
 import { Passwords, type PasswordCost } from '../server/auth/passwords';
 import { findPlace } from '../server/services/regions';
-import { Organisation, type OrgKind } from '../models/Organisation';
+import { vacancyRecord, type VacancyInput } from '../server/services/vacancies';
+import { stageName, subjectName } from '../server/services/taxonomy';
+import { Announcement } from '../models/Announcement';
+import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Organisation';
+import { Vacancy } from '../models/Vacancy';
 import { User } from '../models/User';
 
 export const DEMO_PASSWORD = 'teachbridge-demo';
@@ -43,6 +47,7 @@ const ORGS: OrgSeed[] = [
   { key: 'sjz24', name: '石家庄市第二十四中学', kind: 'school', county: '130102' },
   { key: 'laiyuan', name: '涞源县第一小学', kind: 'school', county: '130630' },
   { key: 'lfbureau', name: '廊坊市教育局', kind: 'bureau', county: '131002' },
+  { key: 'zbbureau', name: '张北县教育和体育局', kind: 'bureau', county: '130722' },
 ];
 
 interface UserSeed {
@@ -70,8 +75,67 @@ export const DEMO_USERS: UserSeed[] = [
   { email: 'careers@demo.bnu.edu.cn', name: '北师大就业指导中心 陈老师', role: 'staff', org: 'bnu', locale: 'zh-CN' },
   { email: 'careers@demo.cnu.edu.cn', name: 'CNU Careers Office', role: 'staff', org: 'cnu', locale: 'en' },
   { email: 'careers@demo.tjnu.edu.cn', name: '天津师大就业处 刘老师', role: 'staff', org: 'tjnu' },
+  { email: 'hr.zbbureau@demo.teachbridge.cn', name: '张北县教体局 人事股 冯老师', role: 'staff', org: 'zbbureau' },
   { email: 'candidate@demo.teachbridge.cn', name: '张晓明', role: 'candidate' },
   { email: 'candidate.en@demo.teachbridge.cn', name: 'Li Na', role: 'candidate', locale: 'en' },
+];
+
+// [school, poster, stage, subject, postType, headcount, pay, rural subsidy]: posts a Hebei county would publish.
+const VACANCY_ROWS: [string, string | undefined, string, string, string, number, [number, number], number?][] = [
+  ['zhangbei', undefined, 'junior', 'english', 'special_post', 2, [4200, 5200], 600],
+  ['zhangbei', undefined, 'junior', 'math', 'established', 1, [4500, 5800], 600],
+  ['zhangbei', 'bj80', 'junior', 'it', 'exchange', 1, [5000, 6500], 600],
+  ['zhangbei', undefined, 'senior', 'physics', 'established', 1, [4800, 6000], 600],
+  ['zhangbei', undefined, 'junior', 'music', 'special_post', 1, [4200, 5000], 600],
+  ['zhangbei', undefined, 'senior', 'politics', 'established', 1, [4800, 6000], 600],
+  ['fuping', undefined, 'primary', 'english', 'special_post', 2, [3900, 4800], 800],
+  ['fuping', undefined, 'primary', 'science', 'special_post', 1, [3900, 4800], 800],
+  ['fuping', 'luhe', 'primary', 'art', 'exchange', 1, [4500, 5500], 800],
+  ['fuping', undefined, 'primary', 'pe', 'special_post', 1, [3900, 4800], 800],
+  ['fuping', undefined, 'primary', 'chinese', 'established', 2, [4000, 5000], 800],
+  ['weichang', undefined, 'primary', 'music', 'special_post', 1, [3800, 4600], 700],
+  ['weichang', undefined, 'primary', 'english', 'special_post', 2, [3800, 4600], 700],
+  ['weichang', undefined, 'primary', 'math', 'established', 2, [4000, 5000], 700],
+  ['weichang', undefined, 'primary', 'morality', 'special_post', 1, [3800, 4600], 700],
+  ['weichang', undefined, 'preschool', 'preschool_ed', 'contract', 3, [3200, 4000], 700],
+  ['laiyuan', undefined, 'primary', 'it', 'special_post', 1, [3900, 4700], 800],
+  ['laiyuan', undefined, 'primary', 'art', 'special_post', 1, [3900, 4700], 800],
+  ['laiyuan', undefined, 'primary', 'chinese', 'targeted', 2, [4100, 5000], 800],
+  ['laiyuan', undefined, 'primary', 'psychology', 'contract', 1, [3600, 4400], 800],
+  ['weixian', undefined, 'junior', 'english', 'established', 2, [4300, 5400], 500],
+  ['weixian', undefined, 'junior', 'chemistry', 'established', 1, [4300, 5400], 500],
+  ['weixian', undefined, 'junior', 'biology', 'established', 1, [4300, 5400], 500],
+  ['weixian', undefined, 'junior', 'history', 'contract', 1, [3800, 4600], 500],
+  ['weixian', undefined, 'junior', 'pe', 'special_post', 1, [4000, 5000], 500],
+  ['sjz24', undefined, 'junior', 'math', 'established', 2, [5500, 7000]],
+  ['sjz24', undefined, 'junior', 'geography', 'established', 1, [5500, 7000]],
+  ['sjz24', undefined, 'junior', 'psychology', 'contract', 1, [5000, 6200]],
+  ['sjz24', undefined, 'junior', 'chinese', 'silver_age', 1, [3000, 3000]],
+  ['lf1', undefined, 'senior', 'english', 'established', 2, [5600, 7200]],
+  ['lf1', 'luhe', 'senior', 'it', 'exchange', 1, [6000, 7500]],
+  ['lf1', undefined, 'senior', 'chemistry', 'established', 1, [5600, 7200]],
+  ['lf1', 'lfbureau', 'senior', 'general_tech', 'contract', 1, [5000, 6300]],
+  ['dachang', undefined, 'junior', 'english', 'established', 1, [5200, 6600], 300],
+  ['dachang', 'yangcun', 'junior', 'physics', 'exchange', 1, [5500, 7000], 300],
+  ['dachang', undefined, 'junior', 'music', 'contract', 1, [4600, 5600], 300],
+  ['dachang', undefined, 'junior', 'art', 'contract', 1, [4600, 5600], 300],
+  ['xiong80', 'bj80', 'junior', 'english', 'established', 2, [6500, 8500]],
+  ['xiong80', 'bj80', 'junior', 'math', 'established', 2, [6500, 8500]],
+  ['xiong80', 'bj80', 'senior', 'physics', 'established', 1, [7000, 9000]],
+  ['xiong80', 'bj80', 'senior', 'biology', 'contract', 1, [6000, 7800]],
+  ['xiong80', 'bj80', 'junior', 'pe', 'contract', 1, [6000, 7500]],
+  ['xiong80', 'bj80', 'senior', 'politics', 'established', 1, [7000, 9000]],
+  ['zhangbei', undefined, 'junior', 'art', 'special_post', 1, [4200, 5000], 600],
+  ['weichang', undefined, 'primary', 'pe', 'special_post', 1, [3800, 4600], 700],
+  ['laiyuan', undefined, 'primary', 'music', 'special_post', 1, [3900, 4700], 800],
+];
+
+const STATE_DEMOS: { row: number; status: 'draft' | 'in_review' | 'closed' | 'filled' | 'cancelled' }[] = [
+  { row: 4, status: 'draft' },
+  { row: 9, status: 'in_review' },
+  { row: 10, status: 'closed' },
+  { row: 3, status: 'filled' },
+  { row: 43, status: 'cancelled' },
 ];
 
 /** Seeds the demo. With ifEmpty, does nothing when any user exists; returns whether it seeded. */
@@ -141,7 +205,120 @@ export async function seedDemo(options: { argon2: PasswordCost; ifEmpty?: boolea
     organisation: pendingId,
     membership: 'active',
   });
+  await seedPostings(ids, now);
   return true;
+}
+
+const DAY = 86_400_000;
+
+async function seedPostings(ids: Map<string, Types.ObjectId>, now: Date) {
+  const orgs = new Map((await Organisation.find({}).lean<OrganisationDoc[]>()).map((o) => [String(o._id), o] as const));
+  const org = (key: string) => orgs.get(String(ids.get(key)))!;
+  const at = (days: number) => new Date(now.getTime() + days * DAY);
+
+  const county = await Announcement.create({
+    issuer: ids.get('zbbureau'),
+    issuerName: org('zbbureau').name,
+    unitCode: '1307',
+    programme: 'open_recruitment',
+    title: '张北县2027年公开招聘中小学教师公告',
+    body:
+      '根据《事业单位公开招聘人员暂行规定》，经县人力资源和社会保障局批准，张北县面向社会公开招聘中小学教师。\n' +
+      '报名采取网上报名方式，报考人员只能选择一个岗位报名。笔试、面试成绩按各占50%合成总成绩，按岗位1:1比例确定体检、考察人选，考察合格者在县政府网站公示7个工作日。',
+    phases: [
+      { kind: 'registration', start: at(-3), end: at(14) },
+      { kind: 'qualification_review', start: at(15), end: at(17) },
+      { kind: 'written_exam', start: at(24), end: at(24) },
+      { kind: 'interview', start: at(38), end: at(39) },
+      { kind: 'medical', start: at(45), end: at(46) },
+      { kind: 'public_notice', start: at(52), end: at(58) },
+    ],
+    status: 'open',
+    openedAt: at(-3),
+  });
+  const campus = await Announcement.create({
+    issuer: ids.get('bnu'),
+    issuerName: org('bnu').name,
+    unitCode: '11',
+    programme: 'campus_drive',
+    title: '北京师范大学2027届毕业生河北基础教育专场招聘会',
+    body: '河北省多所县域中小学携紧缺学科岗位来校招聘，欢迎2027届毕业生携简历参加。部分岗位提供周转宿舍和乡村教师生活补助。',
+    venue: '北京师范大学 学生活动中心一层',
+    phases: [{ kind: 'registration', start: at(-5), end: at(25) }],
+    status: 'open',
+    openedAt: at(-5),
+  });
+
+  const records = VACANCY_ROWS.map(
+    ([schoolKey, byKey, stage, subject, postType, headcount, [payMin, payMax], rural], i) => {
+      const school = org(schoolKey);
+      const poster = org(byKey ?? schoolKey);
+      const place = findPlace(school.countyCode)!;
+      const drive =
+        schoolKey === 'zhangbei' && !byKey
+          ? county
+          : ['fuping', 'weichang', 'laiyuan'].includes(schoolKey) && i % 2 === 0
+            ? campus
+            : null;
+      const deadline = drive === county ? at(14) : at(6 + ((i * 7) % 35));
+      const input: VacancyInput = {
+        title: `${stageName(stage, 'zh-CN')}${subjectName(subject, 'zh-CN')}教师`,
+        schoolId: String(school._id),
+        countyCode: school.countyCode,
+        stage,
+        subject,
+        postType,
+        headcount,
+        announcementId: drive ? String(drive._id) : null,
+        education: postType === 'silver_age' ? 'college' : stage === 'senior' ? 'master' : 'bachelor',
+        certificateType:
+          stage === 'preschool'
+            ? 'preschool'
+            : stage === 'primary'
+              ? 'primary'
+              : stage === 'junior'
+                ? 'junior'
+                : 'senior',
+        certificateSubjectMatch: ['english', 'music', 'pe', 'art', 'it'].includes(subject),
+        acceptExamPass: postType === 'special_post',
+        maxAge: postType === 'silver_age' ? 65 : 30 + (i % 6),
+        mandarinLevel: subject === 'chinese' ? '2A' : '2B',
+        freshGraduatesOnly: postType === 'targeted',
+        hukouLimit: '',
+        payMin,
+        payMax,
+        housing: Boolean(rural) || schoolKey === 'xiong80',
+        ruralSubsidy: rural ?? null,
+        benefits: postType === 'special_post' ? '服务期满考核合格可按规定办理入编手续。' : '',
+        description:
+          `${school.name}招聘${stageName(stage, 'zh-CN')}${subjectName(subject, 'zh-CN')}教师${headcount}名。` +
+          `学校位于${place.unitName.zh}${place.countyName}，${rural ? '地处乡村，' : ''}欢迎热爱教育、愿意扎根河北的毕业生和在职教师报名。`,
+        deadline,
+        pipeline:
+          postType === 'special_post'
+            ? 'special_post'
+            : postType === 'contract' || postType === 'exchange'
+              ? 'contract'
+              : 'open_recruitment',
+      };
+      const record = vacancyRecord(input, poster, school, place, deadline);
+      const demo = STATE_DEMOS.find((d) => d.row === i)?.status;
+      const openedAt = at(-((i * 5) % 21) - 1);
+      switch (demo) {
+        case 'draft':
+        case 'in_review':
+          return { ...record, status: demo, openedAt: null };
+        case 'closed':
+        case 'filled':
+          return { ...record, status: demo, openedAt: at(-40), deadline: at(-3), closedAt: at(-3) };
+        case 'cancelled':
+          return { ...record, status: demo, openedAt };
+        default:
+          return { ...record, status: 'open', openedAt };
+      }
+    },
+  );
+  await Vacancy.insertMany(records);
 }
 
 if (require.main === module) {

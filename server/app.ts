@@ -15,7 +15,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { AppError, isDatabaseUnavailable, LinkError, ValidationError } from './errors';
 import { DEFAULT_LOCALE, negotiateLocale, translator } from './i18n';
-import { housekeepingJobs, Scheduler, SESSION_COLLECTION } from './jobs';
+import { housekeepingJobs, Scheduler, SESSION_COLLECTION, type Job } from './jobs';
 import type { Logger } from './logger';
 import { Notify } from './mail/notify';
 import { Outbox } from './mail/outbox';
@@ -28,7 +28,11 @@ import { publicDir, viewsDir } from './paths';
 import { Passwords } from './auth/passwords';
 import { Accounts } from './services/accounts';
 import { Events } from './services/events';
+import { Alerts } from './services/alerts';
+import { Announcements } from './services/announcements';
+import { Jobs } from './services/jobs';
 import { Organisations } from './services/organisations';
+import { Vacancies } from './services/vacancies';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
 import './db/connect'; // query sanitising settings apply to every app
@@ -54,7 +58,27 @@ export function createServices(deps: AppDeps) {
   const passwords = new Passwords(config.argon2);
   const accounts = new Accounts({ clock, passwords, notify, outbox, events });
   const organisations = new Organisations({ clock, passwords, notify, outbox, events, accounts });
-  return { outbox, notify, events, passwords, accounts, organisations };
+  const vacancies = new Vacancies({ clock, notify, outbox, events });
+  const announcements = new Announcements({ clock, notify, outbox, events });
+  const jobs = new Jobs();
+  const alerts = new Alerts({
+    clock,
+    notify,
+    outbox,
+    events,
+    jobs,
+    baseUrl: config.baseUrl,
+    secret: config.sessionSecret,
+  });
+  return { outbox, notify, events, passwords, accounts, organisations, vacancies, announcements, jobs, alerts };
+}
+
+/** Scheduled work of the services (each runs once per period across instances: see server/jobs.ts). */
+export function serviceJobs(services: Services): Job[] {
+  return [
+    { name: 'close-expired-vacancies', periodMs: 5 * 60 * 1000, run: (now) => services.vacancies.closeExpired(now) },
+    { name: 'alert-digests', periodMs: 60 * 60 * 1000, run: (now) => services.alerts.sendDigests(now) },
+  ];
 }
 
 export function createApp(deps: AppDeps) {
@@ -69,7 +93,7 @@ export function createApp(deps: AppDeps) {
     pollMs: config.mailPollMs,
   });
   services.outbox.wake = () => worker.nudge();
-  const scheduler = new Scheduler(housekeepingJobs, clock, logger);
+  const scheduler = new Scheduler([...housekeepingJobs, ...serviceJobs(services)], clock, logger);
 
   const app = express();
   app.disable('x-powered-by');
@@ -173,7 +197,12 @@ export function createApp(deps: AppDeps) {
     res.locals.csrfTokenFor = () => generateToken(req);
     next();
   });
-  app.use(csrfSynchronisedProtection);
+  app.use((req, res, next) =>
+    // One-click unsubscribe is authorised by its signed link, and mail clients post it without a token.
+    req.method === 'POST' && req.path.startsWith('/alerts/unsubscribe/')
+      ? next()
+      : csrfSynchronisedProtection(req, res, next),
+  );
 
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;

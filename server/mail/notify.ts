@@ -117,4 +117,84 @@ export class Notify {
       guard: { model: 'User', id: requester.id, path: 'membership', value: decision },
     });
   }
+
+  /** A vacancy or announcement waits for a coordinator's review. */
+  postingSubmitted(
+    coordinator: Person & { id: string },
+    posting: { kind: 'vacancy' | 'announcement'; id: string; title: string; organisation: string; version: number },
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `${posting.kind}-submitted:${posting.id}:${posting.version}:${coordinator.id}`,
+      template: 'postingSubmitted',
+      locale: coordinator.locale,
+      to: coordinator.email,
+      data: {
+        name: coordinator.name,
+        kind: posting.kind,
+        title: posting.title,
+        organisation: posting.organisation,
+        link: this.link(`/coordinator/reviews/${posting.kind}s/${posting.id}`),
+      },
+      guard: {
+        model: posting.kind === 'vacancy' ? 'Vacancy' : 'Announcement',
+        id: posting.id,
+        path: 'status',
+        value: 'in_review',
+      },
+    });
+  }
+
+  /** The coordinator's decision on a posting, to the staff who manage it. */
+  postingReviewed(
+    staff: Person & { id: string },
+    posting: { kind: 'vacancy' | 'announcement'; id: string; title: string; version: number },
+    decision: 'approved' | 'returned',
+    comment: string,
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `${posting.kind}-${decision}:${posting.id}:${posting.version}:${staff.id}`,
+      template: decision === 'approved' ? 'postingApproved' : 'postingReturned',
+      locale: staff.locale,
+      to: staff.email,
+      data: {
+        name: staff.name,
+        kind: posting.kind,
+        title: posting.title,
+        comment,
+        link: this.link(`/manage/${posting.kind}s/${posting.id}`),
+        publicLink: this.link(`/${posting.kind === 'vacancy' ? 'jobs' : 'announcements'}/${posting.id}`),
+      },
+      guard: {
+        model: posting.kind === 'vacancy' ? 'Vacancy' : 'Announcement',
+        id: posting.id,
+        path: 'status',
+        value: decision === 'approved' ? 'open' : 'draft',
+      },
+    });
+  }
+
+  /** A job alert's digest: vacancies opened since the last one. */
+  alertDigest(
+    person: Person,
+    alert: { id: string; since: string; searchLink: string; unsubscribeLink: string },
+    vacancies: { title: string; school: string; place: string; deadline: string; link: string }[],
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `alert-digest:${alert.id}:${alert.since}`,
+      template: 'alertDigest',
+      locale: person.locale,
+      to: person.email,
+      data: {
+        name: person.name,
+        count: vacancies.length,
+        vacancies,
+        searchLink: alert.searchLink,
+        unsubscribeLink: alert.unsubscribeLink,
+      },
+      headers: {
+        'List-Unsubscribe': `<${alert.unsubscribeLink}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    });
+  }
 }

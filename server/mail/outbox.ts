@@ -20,6 +20,8 @@ export interface MailIntent {
   to: string;
   data: Record<string, unknown>;
   guard?: Guard;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 export class Outbox {
@@ -37,6 +39,7 @@ export class Outbox {
         locale: intent.locale,
         to: intent.to,
         data: intent.data,
+        headers: intent.headers ?? {},
         subjectModel: intent.guard?.model ?? null,
         subjectId: intent.guard?.id ?? null,
         guardPath: intent.guard?.path ?? null,

@@ -18,6 +18,7 @@ function engine(locale: Locale): typeof Handlebars {
     hbs = Handlebars.create();
     const t = translator(locale);
     hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => t(key, options.hash));
+    hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
     hbs.registerPartial('layout', fs.readFileSync(path.join(emailsDir, 'layout.html.hbs'), 'utf8'));
     engines.set(locale, hbs);
   }

@@ -12,6 +12,7 @@ export interface OutgoingMail {
   text: string;
   html: string;
   messageId: string;
+  headers?: Record<string, string>;
 }
 
 export interface MailTransport {

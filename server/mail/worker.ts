@@ -187,6 +187,7 @@ export class MailWorker {
         text: rendered.text,
         html: rendered.html,
         messageId: `<outbox-${id}@${this.o.messageIdDomain}>`,
+        headers: (message.headers ?? {}) as Record<string, string>,
       });
       try {
         await OutboxClaim.create({ _id: `${id}#sent`, by: this.instanceId, at: this.o.clock.now() });

@@ -13,6 +13,7 @@ import { User } from '../../models/User';
 import type { Actor, Ctx } from './actor';
 import { INVITE_TTL_MS, type Accounts, type NewUser } from './accounts';
 import type { Events } from './events';
+import { activeStaff, coordinatorsCovering } from './people';
 import { findPlace } from './regions';
 
 export interface OrganisationInput {
@@ -91,15 +92,8 @@ export class Organisations {
       id: userId,
     });
     if (!created) return;
-    const coordinators = await User.find({
-      role: 'coordinator',
-      $or: [{ scopeUnit: null }, { scopeUnit: place.unitCode }],
-    }).lean();
-    for (const c of coordinators) {
-      await this.d.notify.organisationSubmitted(
-        { id: String(c._id), email: c.email, name: c.name, locale: c.locale ?? 'zh-CN' },
-        { id: String(orgId), name: org.name },
-      );
+    for (const coordinator of await coordinatorsCovering(place.unitCode)) {
+      await this.d.notify.organisationSubmitted(coordinator, { id: String(orgId), name: org.name });
     }
     await Organisation.create({
       _id: orgId,
@@ -137,14 +131,9 @@ export class Organisations {
       : null;
     if (!org) throw new ValidationError({ organisationId: 'validation.choose' });
     const requesterId = new Types.ObjectId();
-    const colleagues = await User.find({
-      organisation: org._id,
-      membership: 'active',
-      emailVerifiedAt: trusted({ $ne: null }),
-    }).lean();
-    for (const c of colleagues) {
+    for (const colleague of await activeStaff(org._id)) {
       await this.d.notify.joinRequested(
-        { id: String(c._id), email: c.email, name: c.name, locale: c.locale ?? 'zh-CN' },
+        colleague,
         { id: String(requesterId), name: person.name, email: person.email.toLowerCase() },
         org.name,
       );

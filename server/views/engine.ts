@@ -23,13 +23,14 @@ export const helpers = {
   },
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   /** Whether a form value (one string, or several as an array) contains `value`. */
   includes(list: unknown, value: unknown) {
     const items: unknown[] = Array.isArray(list) ? list : list === undefined || list === null ? [] : [list];
     return items.map(String).includes(String(value));
   },
-  place(code: string, options: HelperOptions) {
+  placeName(code: string, options: HelperOptions) {
     return placeLabel(code, localeOf(options));
   },
   /** A date and time in China Standard Time, as people in the region read it. */
@@ -41,6 +42,10 @@ export const helpers = {
       dateStyle: 'medium',
       timeStyle: 'short',
     }).format(date);
+  },
+  /** JSON-LD inside a <script> element: `<` escaped so the data cannot close the element. */
+  jsonLdScript(data: unknown) {
+    return new Handlebars.SafeString(JSON.stringify(data).replace(/</g, '\\u003c'));
   },
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   /** Plain text with its web addresses as links; everything is escaped before anything is marked up. */

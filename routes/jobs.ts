@@ -1,0 +1,181 @@
+// The public job board, vacancy and announcement pages, the Atom feed and the JSON listing.
+import { Router } from 'express';
+import type { RouteDeps } from '.';
+import { hasFilters, parseFilters, toQueryString } from '../server/services/board';
+import { vacancySummary } from '../server/services/jobs';
+import { hebeiUnits, placeOptionGroups } from '../server/services/regions';
+import { options } from '../server/services/taxonomy';
+import { presentAnnouncement, presentVacancy } from '../server/views/present';
+import type { Locale } from '../server/i18n';
+
+const xml = (s: unknown) =>
+  String(s ?? '').replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+  );
+
+export function jobsRouter({ services, clock, config }: RouteDeps): Router {
+  const router = Router();
+  const { jobs, announcements } = services;
+  const base = config.baseUrl;
+
+  router.get('/jobs', async (req, res) => {
+    const f = parseFilters(req.query as Record<string, unknown>);
+    const now = clock.now();
+    const [result, drives] = await Promise.all([jobs.search(f, now), jobs.openAnnouncements()]);
+    const qs = toQueryString(f);
+    const pageLink = (page: number) => `/jobs?${toQueryString(f, { page })}`.replace(/\?$/, '');
+    res.render('pages/jobs/index', {
+      title: req.t('jobs.title'),
+      f,
+      qs,
+      filtered: hasFilters(f),
+      items: result.items.map((v) => presentVacancy(v, req.locale, now)),
+      total: result.total,
+      page: result.page,
+      pages: result.pages,
+      prev: result.page > 1 ? pageLink(result.page - 1) : null,
+      next: result.page < result.pages ? pageLink(result.page + 1) : null,
+      units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit && !f.county })),
+      counties: placeOptionGroups(req.locale, f.county).slice(0, 14),
+      stages: options('stages', req.locale, f.stage),
+      subjects: options('subjects', req.locale, f.subject),
+      postTypes: options('postTypes', req.locale, f.postType),
+      drives: drives.map((a) => ({ value: String(a._id), label: a.title, selected: String(a._id) === f.announcement })),
+      feedUrl: `/jobs/feed.xml${qs ? `?${qs}` : ''}`,
+      canSaveAlert: req.user?.role === 'candidate',
+      encodedJobsUrl: encodeURIComponent(`/jobs${qs ? `?${qs}` : ''}`),
+    });
+  });
+
+  router.get('/jobs/feed.xml', async (req, res) => {
+    const f = parseFilters(req.query as Record<string, unknown>);
+    const now = clock.now();
+    const locale: Locale = req.locale;
+    const items = await jobs.openedSince(f, new Date(0), now, 50);
+    const qs = toQueryString(f);
+    const updated = (items[0]?.openedAt ?? now).toISOString();
+    const entries = items
+      .map((v) => {
+        const s = vacancySummary(v, locale, base);
+        const summary = `${s.school} · ${s.place} · ${s.stageName}${s.subjectName} · ${s.postTypeName} · ${req.t('jobs.deadline')} ${presentVacancy(v, locale, now).deadlineDate}`;
+        return `  <entry>
+    <id>${xml(s.url)}</id>
+    <title>${xml(s.title)}</title>
+    <link rel="alternate" type="text/html" href="${xml(s.url)}"/>
+    <updated>${(v.openedAt ?? v.updatedAt).toISOString()}</updated>
+    <published>${(v.openedAt ?? v.updatedAt).toISOString()}</published>
+    <author><name>${xml(s.school)}</name></author>
+    <summary>${xml(summary)}</summary>
+  </entry>`;
+      })
+      .join('\n');
+    res.type('application/atom+xml; charset=utf-8').send(`<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${locale}">
+  <id>${xml(`${base}/jobs/feed.xml${qs ? `?${qs}` : ''}`)}</id>
+  <title>${xml(req.t('jobs.feedTitle'))}</title>
+  <link rel="self" href="${xml(`${base}/jobs/feed.xml${qs ? `?${qs}` : ''}`)}"/>
+  <link rel="alternate" type="text/html" href="${xml(`${base}/jobs${qs ? `?${qs}` : ''}`)}"/>
+  <updated>${updated}</updated>
+${entries}
+</feed>
+`);
+  });
+
+  router.get('/api/v1/vacancies', async (req, res) => {
+    const f = parseFilters(req.query as Record<string, unknown>);
+    const perPage = Math.min(100, Math.max(1, Number(req.query.perPage) || 20));
+    const result = await jobs.search(f, clock.now(), perPage);
+    const link = (page: number) =>
+      `${base}/api/v1/vacancies?${toQueryString(f, { page })}${perPage !== 20 ? `&perPage=${perPage}` : ''}`;
+    res.set('Access-Control-Allow-Origin', '*');
+    res.json({
+      data: result.items.map((v) => vacancySummary(v, req.locale, base)),
+      meta: { total: result.total, page: result.page, pages: result.pages, perPage },
+      links: {
+        self: link(result.page),
+        next: result.page < result.pages ? link(result.page + 1) : null,
+        prev: result.page > 1 ? link(result.page - 1) : null,
+      },
+    });
+  });
+
+  router.get('/jobs/:id', async (req, res) => {
+    const { vacancy, school, announcement } = await jobs.getPublic(String(req.params.id));
+    const v = presentVacancy(vacancy, req.locale, clock.now());
+    const url = `${base}/jobs/${v.id}`;
+    const jsonLd = {
+      '@context': 'https://schema.org/',
+      '@type': 'JobPosting',
+      title: v.title,
+      description: v.description || `${v.schoolName} ${v.stageName}${v.subjectName}`,
+      identifier: { '@type': 'PropertyValue', name: 'TeachBridge', value: v.id },
+      datePosted: (v.openedAt ?? v.createdAt).toISOString(),
+      validThrough: v.deadline.toISOString(),
+      employmentType: 'FULL_TIME',
+      totalJobOpenings: v.headcount,
+      hiringOrganization: { '@type': 'Organization', name: v.schoolName },
+      jobLocation: {
+        '@type': 'Place',
+        address: {
+          '@type': 'PostalAddress',
+          addressLocality: v.place,
+          addressRegion: '河北省',
+          addressCountry: 'CN',
+          ...(school?.address ? { streetAddress: school.address } : {}),
+        },
+      },
+      ...(v.payMin || v.payMax
+        ? {
+            baseSalary: {
+              '@type': 'MonetaryAmount',
+              currency: 'CNY',
+              value: {
+                '@type': 'QuantitativeValue',
+                ...(v.payMin ? { minValue: v.payMin } : {}),
+                ...(v.payMax ? { maxValue: v.payMax } : {}),
+                unitText: 'MONTH',
+              },
+            },
+          }
+        : {}),
+      url,
+    };
+    res.render('pages/jobs/show', {
+      title: v.title,
+      v,
+      school,
+      announcement: announcement ? presentAnnouncement(announcement, req.locale) : null,
+      jsonLd,
+      og: { title: v.title, description: `${v.schoolName} · ${v.place} · ${v.stageName}${v.subjectName}`, url },
+      closed: v.status !== 'open',
+    });
+  });
+
+  router.get('/announcements', async (req, res) => {
+    const page = Math.max(1, Math.min(500, Number(req.query.page) || 1));
+    const result = await announcements.listPublic(page);
+    res.render('pages/announcements/index', {
+      title: req.t('announcements.title'),
+      items: result.items.map((a) => presentAnnouncement(a, req.locale)),
+      page,
+      pages: result.pages,
+      prev: page > 1 ? `/announcements?page=${page - 1}` : null,
+      next: page < result.pages ? `/announcements?page=${page + 1}` : null,
+    });
+  });
+
+  router.get('/announcements/:id', async (req, res) => {
+    const { announcement, vacancies } = await announcements.getPublic(String(req.params.id));
+    const now = clock.now();
+    const a = presentAnnouncement(announcement, req.locale);
+    res.render('pages/announcements/show', {
+      title: a.title,
+      a,
+      vacancies: vacancies.map((v) => presentVacancy(v, req.locale, now)),
+      boardLink: `/jobs?announcement=${a.id}`,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,178 @@
+// Announcements (招聘公告): recruitment drives with dated phases, issued by bureaus, schools and universities,
+// reviewed like vacancies before they go public.
+import { Types, trusted } from 'mongoose';
+import type { Clock } from '../clock';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
+import type { Notify } from '../mail/notify';
+import type { Outbox } from '../mail/outbox';
+import { Announcement, type AnnouncementDoc } from '../../models/Announcement';
+import type { PHASES, PROGRAMMES } from '../../models/Posting';
+import { Vacancy } from '../../models/Vacancy';
+import type { Actor, Ctx } from './actor';
+import type { Events } from './events';
+import { coordinatorCovers } from './organisations';
+import { activeStaff, coordinatorsCovering } from './people';
+import { move, posterOrganisation, type Updatable } from './postings';
+
+export interface AnnouncementInput {
+  programme: (typeof PROGRAMMES)[number];
+  title: string;
+  body: string;
+  venue: string;
+  phases: { kind: (typeof PHASES)[number]; start: Date | null; end: Date | null }[];
+}
+
+export interface AnnouncementDeps {
+  clock: Clock;
+  notify: Notify;
+  outbox: Outbox;
+  events: Events;
+}
+
+const model = Announcement as unknown as Updatable;
+
+export class Announcements {
+  constructor(private readonly d: AnnouncementDeps) {}
+
+  private check(input: AnnouncementInput) {
+    const errors: FieldErrors = {};
+    for (const phase of input.phases) {
+      if (phase.start && phase.end && phase.start > phase.end)
+        errors[`${phase.kind}End`] = 'announcements.errors.phaseOrder';
+    }
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    return input.phases.filter((p) => p.start || p.end);
+  }
+
+  async create(ctx: Ctx & { actor: Actor }, input: AnnouncementInput): Promise<string> {
+    const org = await posterOrganisation(ctx.actor);
+    const phases = this.check(input);
+    const created = await Announcement.create({
+      issuer: org._id,
+      issuerName: org.name,
+      unitCode: org.unitCode,
+      programme: input.programme,
+      title: input.title,
+      body: input.body,
+      venue: input.venue,
+      phases,
+    });
+    await this.d.events.record(ctx, 'announcement.created', { type: 'Announcement', id: String(created._id) });
+    return String(created._id);
+  }
+
+  async getForStaff(actor: Actor, id: string): Promise<AnnouncementDoc> {
+    const org = await posterOrganisation(actor);
+    const a = Types.ObjectId.isValid(id) ? await Announcement.findById(id).lean<AnnouncementDoc>() : null;
+    if (!a || String(a.issuer) !== String(org._id)) throw new NotFoundError();
+    return a;
+  }
+
+  async listForStaff(actor: Actor) {
+    const org = await posterOrganisation(actor);
+    return Announcement.find({ issuer: org._id }).sort({ updatedAt: -1 }).limit(200).lean<AnnouncementDoc[]>();
+  }
+
+  async update(ctx: Ctx & { actor: Actor }, id: string, input: AnnouncementInput): Promise<void> {
+    const a = await this.getForStaff(ctx.actor, id);
+    if (!['draft', 'open'].includes(a.status)) throw new ForbiddenError('vacancies.errors.notEditable');
+    const phases = this.check(input);
+    const result = await Announcement.updateOne(
+      { _id: a._id, status: a.status, updatedAt: a.updatedAt },
+      { $set: { programme: input.programme, title: input.title, body: input.body, venue: input.venue, phases } },
+    );
+    if (result.modifiedCount !== 1) throw new ValidationError({ _form: 'postings.errors.changedMeanwhile' });
+    await this.d.events.record(ctx, 'announcement.edited', { type: 'Announcement', id }, { status: a.status });
+  }
+
+  async act(ctx: Ctx & { actor: Actor }, id: string, action: 'submit' | 'withdraw' | 'close' | 'cancel') {
+    const a = await this.getForStaff(ctx.actor, id);
+    const now = this.d.clock.now();
+    if (action === 'submit') {
+      for (const coordinator of await coordinatorsCovering(a.unitCode)) {
+        await this.d.notify.postingSubmitted(coordinator, {
+          kind: 'announcement',
+          id,
+          title: a.title,
+          organisation: a.issuerName,
+          version: now.getTime(),
+        });
+      }
+    }
+    const to = await move(model, a, action, 'staff');
+    await this.d.events.record(ctx, `announcement.${action}`, { type: 'Announcement', id }, { from: a.status, to });
+    this.d.outbox.nudge();
+  }
+
+  async reviewQueue(actor: Actor) {
+    if (actor.role !== 'coordinator') throw new ForbiddenError();
+    const filter: Record<string, unknown> = { status: 'in_review' };
+    if (actor.scopeUnit) filter.unitCode = actor.scopeUnit;
+    return Announcement.find(filter).sort({ updatedAt: 1 }).limit(200).lean<AnnouncementDoc[]>();
+  }
+
+  async getForCoordinator(actor: Actor, id: string): Promise<AnnouncementDoc> {
+    if (actor.role !== 'coordinator') throw new ForbiddenError();
+    const a = Types.ObjectId.isValid(id) ? await Announcement.findById(id).lean<AnnouncementDoc>() : null;
+    if (!a || !coordinatorCovers(actor, a)) throw new NotFoundError();
+    return a;
+  }
+
+  async review(ctx: Ctx & { actor: Actor }, id: string, decision: 'approve' | 'return', comment: string) {
+    const a = await this.getForCoordinator(ctx.actor, id);
+    if (decision === 'return' && !comment.trim())
+      throw new ValidationError({ comment: 'postings.errors.commentRequired' });
+    const now = this.d.clock.now();
+    for (const staff of await activeStaff(a.issuer)) {
+      await this.d.notify.postingReviewed(
+        staff,
+        { kind: 'announcement', id, title: a.title, version: now.getTime() },
+        decision === 'approve' ? 'approved' : 'returned',
+        comment,
+      );
+    }
+    await move(
+      model,
+      a,
+      decision,
+      'coordinator',
+      decision === 'approve' ? { openedAt: a.openedAt ?? now, reviewComment: comment } : { reviewComment: comment },
+    );
+    await this.d.events.record(
+      ctx,
+      `announcement.${decision === 'approve' ? 'approved' : 'returned'}`,
+      { type: 'Announcement', id },
+      { comment },
+    );
+    this.d.outbox.nudge();
+  }
+
+  /** Public: open and closed announcements, newest first. */
+  async listPublic(page: number) {
+    const filter: Record<string, unknown> = { status: trusted({ $in: ['open', 'closed'] }) };
+    const [items, total] = await Promise.all([
+      Announcement.find(filter)
+        .sort({ openedAt: -1, _id: -1 })
+        .skip((page - 1) * 20)
+        .limit(20)
+        .lean<AnnouncementDoc[]>(),
+      Announcement.countDocuments(filter),
+    ]);
+    return { items, total, pages: Math.max(1, Math.ceil(total / 20)) };
+  }
+
+  async getPublic(id: string) {
+    const a = Types.ObjectId.isValid(id)
+      ? await Announcement.findOne({ _id: id, status: trusted({ $in: ['open', 'closed'] }) }).lean<AnnouncementDoc>()
+      : null;
+    if (!a) throw new NotFoundError();
+    const vacancies = await Vacancy.find({
+      announcement: a._id,
+      status: trusted({ $in: ['open', 'closed', 'filled'] }),
+    })
+      .sort({ deadline: 1 })
+      .limit(200)
+      .lean();
+    return { announcement: a, vacancies };
+  }
+}

@@ -1,0 +1,90 @@
+// The public side of vacancies: the job board, a vacancy's page, the feed and the JSON listing.
+import { Types, trusted } from 'mongoose';
+import { NotFoundError } from '../errors';
+import type { Locale } from '../i18n';
+import { Announcement, type AnnouncementDoc } from '../../models/Announcement';
+import { Organisation } from '../../models/Organisation';
+import { Vacancy, type VacancyDoc } from '../../models/Vacancy';
+import { PER_PAGE, sortFor, vacancyFilter, type BoardFilters } from './board';
+import { placeLabel } from './regions';
+import { postTypeName, stageName, subjectName } from './taxonomy';
+
+export class Jobs {
+  async search(f: BoardFilters, now: Date, perPage = PER_PAGE) {
+    const filter = vacancyFilter(f, now);
+    const [items, total] = await Promise.all([
+      Vacancy.find(filter)
+        .sort(sortFor(f))
+        .skip((f.page - 1) * perPage)
+        .limit(perPage)
+        .select({ searchTerms: 0 })
+        .lean<VacancyDoc[]>(),
+      Vacancy.countDocuments(filter),
+    ]);
+    return { items, total, page: f.page, pages: Math.max(1, Math.ceil(total / perPage)) };
+  }
+
+  /** Open vacancies opened after `since` that match `f`, newest first (feeds and alert digests). */
+  async openedSince(f: BoardFilters, since: Date, now: Date, limit = 50) {
+    return Vacancy.find({ ...vacancyFilter({ ...f, page: 1 }, now), openedAt: trusted({ $gt: since, $lte: now }) })
+      .sort({ openedAt: -1, _id: -1 })
+      .limit(limit)
+      .select({ searchTerms: 0 })
+      .lean<VacancyDoc[]>();
+  }
+
+  /** A vacancy as the public sees it: open, or closed (read-only). Anything else does not exist for them. */
+  async getPublic(id: string) {
+    const vacancy = Types.ObjectId.isValid(id)
+      ? await Vacancy.findOne({ _id: id, status: trusted({ $in: ['open', 'closed'] }) })
+          .select({ searchTerms: 0 })
+          .lean<VacancyDoc>()
+      : null;
+    if (!vacancy) throw new NotFoundError();
+    const [school, announcement] = await Promise.all([
+      Organisation.findById(vacancy.school).select({ name: 1, address: 1, countyCode: 1, parent: 1 }).lean(),
+      vacancy.announcement
+        ? Announcement.findOne({
+            _id: vacancy.announcement,
+            status: trusted({ $in: ['open', 'closed'] }),
+          }).lean<AnnouncementDoc>()
+        : null,
+    ]);
+    return { vacancy, school, announcement };
+  }
+
+  /** Open announcements, for the board's filter. */
+  async openAnnouncements() {
+    return Announcement.find({ status: 'open' }).sort({ openedAt: -1 }).limit(50).select({ title: 1 }).lean();
+  }
+}
+
+/** What lists, feeds, the API and emails show of a vacancy, in one language. */
+export function vacancySummary(v: VacancyDoc, locale: Locale, baseUrl: string) {
+  return {
+    id: String(v._id),
+    url: `${baseUrl}/jobs/${v._id}`,
+    title: v.title,
+    school: v.schoolName,
+    unitCode: v.unitCode,
+    countyCode: v.countyCode,
+    place: placeLabel(v.countyCode, locale),
+    stage: v.stage,
+    stageName: stageName(v.stage, locale),
+    subject: v.subject,
+    subjectName: subjectName(v.subject, locale),
+    postType: v.postType,
+    postTypeName: postTypeName(v.postType, locale),
+    headcount: v.headcount,
+    payMin: v.payMin ?? null,
+    payMax: v.payMax ?? null,
+    housing: Boolean(v.housing),
+    ruralSubsidy: v.ruralSubsidy ?? null,
+    shortage: Boolean(v.shortage),
+    corridor: Boolean(v.corridor),
+    partnerPosted: Boolean(v.partnerPosted),
+    deadline: v.deadline,
+    openedAt: v.openedAt,
+    status: v.status,
+  };
+}

@@ -1,0 +1,70 @@
+// Turns stored postings into what pages show: names in the reader's language, requirements in plain words.
+import type { Locale } from '../i18n';
+import { translator } from '../i18n';
+import type { AnnouncementDoc } from '../../models/Announcement';
+import type { VacancyDoc } from '../../models/Vacancy';
+import { placeLabel } from '../services/regions';
+import { postTypeName, stageName, subjectName } from '../services/taxonomy';
+
+const DAY = 86_400_000;
+
+/** YYYY-MM-DD in China Standard Time (what a date input shows and sends). */
+export function cstDate(date: Date | null | undefined): string {
+  if (!date) return '';
+  return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** A date input's value as the end of that day in China Standard Time. */
+export function endOfCstDay(value: string): Date {
+  return new Date(`${value}T23:59:59+08:00`);
+}
+
+export function presentVacancy(v: VacancyDoc, locale: Locale, now: Date) {
+  const t = translator(locale);
+  const r = v.requirements ?? ({} as NonNullable<VacancyDoc['requirements']>);
+  const requirements: string[] = [t(`vacancies.education.${r.education ?? 'bachelor'}`)];
+  if (r.certificateType) {
+    requirements.push(
+      t('vacancies.req.certificate', { certificate: t(`taxonomy.certificates.${r.certificateType}`) }) +
+        (r.certificateSubjectMatch ? t('vacancies.req.subjectMatch') : '') +
+        (r.acceptExamPass ? t('vacancies.req.examPass') : ''),
+    );
+  }
+  if (r.maxAge) requirements.push(t('vacancies.req.maxAge', { age: r.maxAge }));
+  if (r.mandarinLevel)
+    requirements.push(t('vacancies.req.mandarin', { level: t(`vacancies.mandarin.${r.mandarinLevel}`) }));
+  if (r.freshGraduatesOnly) requirements.push(t('vacancies.req.freshOnly'));
+  if (r.hukouLimit) requirements.push(t('vacancies.req.hukou', { limit: r.hukouLimit }));
+  const daysLeft = Math.ceil((v.deadline.getTime() - now.getTime()) / DAY);
+  let pay = '';
+  if (v.payMin && v.payMax) pay = t('vacancies.pay.range', { min: v.payMin, max: v.payMax });
+  else if (v.payMin) pay = t('vacancies.pay.from', { min: v.payMin });
+  else if (v.payMax) pay = t('vacancies.pay.upTo', { max: v.payMax });
+  return {
+    ...v,
+    id: String(v._id),
+    stageName: stageName(v.stage, locale),
+    subjectName: subjectName(v.subject, locale),
+    postTypeName: postTypeName(v.postType, locale),
+    place: placeLabel(v.countyCode, locale),
+    requirementLines: requirements,
+    pay,
+    deadlineDate: cstDate(v.deadline),
+    daysLeft: daysLeft > 0 ? daysLeft : 0,
+    pipelineName: t(`vacancies.pipelines.${v.pipeline}`),
+  };
+}
+
+export function presentAnnouncement(a: AnnouncementDoc, locale: Locale) {
+  const t = translator(locale);
+  return {
+    ...a,
+    id: String(a._id),
+    programmeName: t(`announcements.programmes.${a.programme}`),
+    phaseRows: a.phases.map((p) => ({
+      name: t(`announcements.phases.${p.kind}`),
+      start: cstDate(p.start),
+      end: cstDate(p.end),
+    })),
+  };
+}

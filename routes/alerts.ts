@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { parseFilters, toQueryString } from '../server/services/board';
+import { describeFilters, parseFilters, toQueryString } from '../server/services/board';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { ALERT_FREQUENCIES } from '../models/JobAlert';
 
@@ -21,7 +21,7 @@ export function alertsRouter({ services }: RouteDeps): Router {
       title: req.t('alerts.title'),
       items: list.map((a) => ({
         id: String(a._id),
-        query: a.query,
+        description: describeFilters(parseFilters(Object.fromEntries(new URLSearchParams(a.query))), req.locale),
         frequency: a.frequency,
         link: `/jobs${a.query ? `?${a.query}` : ''}`,
       })),

@@ -9,7 +9,7 @@ export function mailboxDir(dataDir: string): string {
   return path.join(dataDir, 'mail');
 }
 
-export function devRouter({ config }: RouteDeps): Router {
+export function devRouter({ config, services, clock }: RouteDeps): Router {
   const router = Router();
   const dir = mailboxDir(config.dataDir);
 
@@ -22,6 +22,13 @@ export function devRouter({ config }: RouteDeps): Router {
     const mail = await readMailbox(dir, String(req.params.id));
     if (!mail) throw new NotFoundError();
     res.render('pages/dev/mail', { title: mail.subject, mail });
+  });
+
+  // Local mode only: send job-alert digests now instead of waiting for their day, to try alerts out.
+  router.post('/alerts/send', async (req, res) => {
+    const sent = await services.alerts.sendDigests(clock.now(), { ignorePeriod: true });
+    req.flash('info', 'dev.mailbox.digestsSent', { count: sent });
+    res.redirect(303, '/dev/mailbox');
   });
 
   return router;

@@ -8,6 +8,7 @@ import { vacancyRecord, type VacancyInput } from '../server/services/vacancies';
 import { stageName, subjectName } from '../server/services/taxonomy';
 import { Announcement } from '../models/Announcement';
 import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Organisation';
+import { JobAlert } from '../models/JobAlert';
 import { Vacancy } from '../models/Vacancy';
 import { User } from '../models/User';
 
@@ -206,6 +207,15 @@ export async function seedDemo(options: { argon2: PasswordCost; ifEmpty?: boolea
     membership: 'active',
   });
   await seedPostings(ids, now);
+  // The demo candidate follows shortage-subject jobs in Zhangjiakou; the first digest goes out on the first
+  // scheduler run (or from /dev/mailbox).
+  const candidate = await User.findOne({ email: 'candidate@demo.teachbridge.cn' }).lean();
+  await JobAlert.create({
+    user: candidate!._id,
+    query: 'unit=1307&shortage=1',
+    frequency: 'daily',
+    lastDigestAt: new Date(now.getTime() - 2 * DAY),
+  });
   return true;
 }
 

@@ -187,6 +187,7 @@ export class Notify {
       data: {
         name: person.name,
         count: vacancies.length,
+        first: vacancies[0]?.title ?? '',
         vacancies,
         searchLink: alert.searchLink,
         unsubscribeLink: alert.unsubscribeLink,

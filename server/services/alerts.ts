@@ -86,16 +86,14 @@ export class Alerts {
   }
 
   /** The scheduled job: for each alert whose period has passed, one digest of what opened since the last. */
-  async sendDigests(now: Date): Promise<number> {
-    const candidates = await JobAlert.find({
-      active: true,
-      lastDigestAt: trusted({ $lte: new Date(now.getTime() - PERIOD_MS.daily) }),
-    })
+  async sendDigests(now: Date, options: { ignorePeriod?: boolean } = {}): Promise<number> {
+    const due = options.ignorePeriod ? now : new Date(now.getTime() - PERIOD_MS.daily);
+    const candidates = await JobAlert.find({ active: true, lastDigestAt: trusted({ $lte: due }) })
       .limit(5000)
       .lean<JobAlertDoc[]>();
     let sent = 0;
     for (const alert of candidates) {
-      if (alert.lastDigestAt.getTime() > now.getTime() - PERIOD_MS[alert.frequency]) continue;
+      if (!options.ignorePeriod && alert.lastDigestAt.getTime() > now.getTime() - PERIOD_MS[alert.frequency]) continue;
       const user = await User.findById(alert.user).lean();
       if (!user) continue;
       const filters = parseFilters(Object.fromEntries(new URLSearchParams(alert.query)));

@@ -1,9 +1,11 @@
 // The public job board's filters: parsed from the URL (unknown values dropped), turned into one database filter,
 // and written back as a canonical query string so every search can be shared, bookmarked, fed and alerted on.
 import { trusted } from 'mongoose';
-import { findPlace, isHebeiUnit } from './regions';
+import type { Locale } from '../i18n';
+import { translator } from '../i18n';
+import { findPlace, isHebeiUnit, placeLabel, unitName } from './regions';
 import { terms } from './search';
-import { POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS } from './taxonomy';
+import { POST_TYPE_KEYS, postTypeName, STAGE_KEYS, stageName, SUBJECT_KEYS, subjectName } from './taxonomy';
 
 export const PER_PAGE = 20;
 export const MAX_PAGE = 500;
@@ -104,4 +106,22 @@ export function vacancyFilter(f: BoardFilters, now: Date): Record<string, unknow
 
 export function sortFor(f: BoardFilters): Record<string, 1 | -1> {
   return f.sort === 'deadline' ? { deadline: 1, _id: 1 } : { openedAt: -1, _id: -1 };
+}
+
+/** A search in words, for people: "承德市 · 音乐 · 紧缺学科 · “英语”". */
+export function describeFilters(f: BoardFilters, locale: Locale): string {
+  const t = translator(locale);
+  const parts: string[] = [];
+  if (f.county) parts.push(placeLabel(f.county, locale));
+  else if (f.unit) parts.push(unitName(f.unit, locale));
+  if (f.stage) parts.push(stageName(f.stage, locale));
+  if (f.subject) parts.push(subjectName(f.subject, locale));
+  if (f.postType) parts.push(postTypeName(f.postType, locale));
+  if (f.shortage) parts.push(t('jobs.badges.shortage'));
+  if (f.corridor) parts.push(t('jobs.badges.corridor'));
+  if (f.partner) parts.push(t('jobs.badges.partner'));
+  if (f.within) parts.push(t('jobs.withinDays', { count: f.within }));
+  if (f.announcement) parts.push(t('fields.announcement'));
+  if (f.q) parts.push(`“${f.q}”`);
+  return parts.length > 0 ? parts.join(' · ') : t('alerts.everything');
 }

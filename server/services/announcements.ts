@@ -11,8 +11,7 @@ import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
 import { coordinatorCovers } from './organisations';
-import { activeStaff, coordinatorsCovering } from './people';
-import { move, posterOrganisation, type Updatable } from './postings';
+import { askForReview, decideReview, move, posterOrganisation, type Updatable } from './postings';
 
 export interface AnnouncementInput {
   programme: (typeof PROGRAMMES)[number];
@@ -87,18 +86,7 @@ export class Announcements {
 
   async act(ctx: Ctx & { actor: Actor }, id: string, action: 'submit' | 'withdraw' | 'close' | 'cancel') {
     const a = await this.getForStaff(ctx.actor, id);
-    const now = this.d.clock.now();
-    if (action === 'submit') {
-      for (const coordinator of await coordinatorsCovering(a.unitCode)) {
-        await this.d.notify.postingSubmitted(coordinator, {
-          kind: 'announcement',
-          id,
-          title: a.title,
-          organisation: a.issuerName,
-          version: now.getTime(),
-        });
-      }
-    }
+    if (action === 'submit') await askForReview(this.d, 'announcement', a, a.issuerName);
     const to = await move(model, a, action, 'staff');
     await this.d.events.record(ctx, `announcement.${action}`, { type: 'Announcement', id }, { from: a.status, to });
     this.d.outbox.nudge();
@@ -120,31 +108,7 @@ export class Announcements {
 
   async review(ctx: Ctx & { actor: Actor }, id: string, decision: 'approve' | 'return', comment: string) {
     const a = await this.getForCoordinator(ctx.actor, id);
-    if (decision === 'return' && !comment.trim())
-      throw new ValidationError({ comment: 'postings.errors.commentRequired' });
-    const now = this.d.clock.now();
-    for (const staff of await activeStaff(a.issuer)) {
-      await this.d.notify.postingReviewed(
-        staff,
-        { kind: 'announcement', id, title: a.title, version: now.getTime() },
-        decision === 'approve' ? 'approved' : 'returned',
-        comment,
-      );
-    }
-    await move(
-      model,
-      a,
-      decision,
-      'coordinator',
-      decision === 'approve' ? { openedAt: a.openedAt ?? now, reviewComment: comment } : { reviewComment: comment },
-    );
-    await this.d.events.record(
-      ctx,
-      `announcement.${decision === 'approve' ? 'approved' : 'returned'}`,
-      { type: 'Announcement', id },
-      { comment },
-    );
-    this.d.outbox.nudge();
+    await decideReview(this.d, ctx, 'announcement', model, a, a.issuer, decision, comment);
   }
 
   /** Public: open and closed announcements, newest first. */

@@ -11,8 +11,7 @@ import { Vacancy, type VacancyDoc } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
 import { coordinatorCovers } from './organisations';
-import { activeStaff, coordinatorsCovering } from './people';
-import { move, posterOrganisation, type Updatable } from './postings';
+import { askForReview, decideReview, move, posterOrganisation, type Updatable } from './postings';
 import { findPlace, type Place } from './regions';
 import { documentTerms } from './search';
 import { isShortage, postTypeName, stageName, subject as subjectOf, subjectNames } from './taxonomy';
@@ -56,6 +55,7 @@ export interface VacancyDeps {
 }
 
 type Lean = VacancyDoc;
+const model = Vacancy as unknown as Updatable;
 
 /** A vacancy's stored fields from its input, including what is derived for filters and search. */
 export function vacancyRecord(
@@ -203,8 +203,7 @@ export class Vacancies {
     if (changed.length === 0) return { backToReview: false };
     const material = changed.some((k) => (MATERIAL as readonly string[]).includes(k));
     const backToReview = vacancy.status === 'open' && material && !vacancy.minorEditsAllowed;
-    const now = this.d.clock.now();
-    if (backToReview) await this.notifyReviewers(vacancy, next.title, now);
+    if (backToReview) await this.notifyReviewers(vacancy, next.title);
     const result = await Vacancy.updateOne(
       { _id: vacancy._id, status: vacancy.status, updatedAt: vacancy.updatedAt },
       { $set: { ...next, ...(backToReview ? { status: 'in_review' } : {}) } },
@@ -225,17 +224,9 @@ export class Vacancies {
     return { backToReview };
   }
 
-  private async notifyReviewers(vacancy: Lean, title: string, now: Date) {
+  private async notifyReviewers(vacancy: Lean, title: string) {
     const poster = await Organisation.findById(vacancy.postedBy).lean();
-    for (const coordinator of await coordinatorsCovering(vacancy.unitCode)) {
-      await this.d.notify.postingSubmitted(coordinator, {
-        kind: 'vacancy',
-        id: String(vacancy._id),
-        title,
-        organisation: poster?.name ?? '',
-        version: now.getTime(),
-      });
-    }
+    await askForReview(this.d, 'vacancy', { ...vacancy, title }, poster?.name ?? '');
   }
 
   /** Staff actions: submit, withdraw, close, fill, cancel. */
@@ -244,15 +235,9 @@ export class Vacancies {
     const now = this.d.clock.now();
     if (action === 'submit') {
       if (vacancy.deadline <= now) throw new ValidationError({ deadline: 'vacancies.errors.deadlinePast' });
-      await this.notifyReviewers(vacancy, vacancy.title, now);
+      await this.notifyReviewers(vacancy, vacancy.title);
     }
-    const to = await move(
-      Vacancy as unknown as Updatable,
-      vacancy,
-      action,
-      'staff',
-      action === 'close' ? { closedAt: now } : {},
-    );
+    const to = await move(model, vacancy, action, 'staff', action === 'close' ? { closedAt: now } : {});
     await this.d.events.record(ctx, `vacancy.${action}`, { type: 'Vacancy', id }, { from: vacancy.status, to });
     this.d.outbox.nudge();
     return to;
@@ -291,33 +276,9 @@ export class Vacancies {
     minorEditsAllowed: boolean,
   ): Promise<void> {
     const vacancy = await this.getForCoordinator(ctx.actor, id);
-    if (decision === 'return' && !comment.trim())
-      throw new ValidationError({ comment: 'postings.errors.commentRequired' });
-    const now = this.d.clock.now();
-    for (const staff of await activeStaff(vacancy.postedBy)) {
-      await this.d.notify.postingReviewed(
-        staff,
-        { kind: 'vacancy', id, title: vacancy.title, version: now.getTime() },
-        decision === 'approve' ? 'approved' : 'returned',
-        comment,
-      );
-    }
-    await move(
-      Vacancy as unknown as Updatable,
-      vacancy,
-      decision,
-      'coordinator',
-      decision === 'approve'
-        ? { openedAt: vacancy.openedAt ?? now, reviewComment: comment, minorEditsAllowed }
-        : { reviewComment: comment },
-    );
-    await this.d.events.record(
-      ctx,
-      `vacancy.${decision === 'approve' ? 'approved' : 'returned'}`,
-      { type: 'Vacancy', id },
-      { comment },
-    );
-    this.d.outbox.nudge();
+    await decideReview(this.d, ctx, 'vacancy', model, vacancy, vacancy.postedBy, decision, comment, {
+      minorEditsAllowed,
+    });
   }
 
   /** The scheduled job: open vacancies past their deadline close. */
@@ -328,7 +289,7 @@ export class Vacancies {
     let closed = 0;
     for (const v of due) {
       try {
-        await move(Vacancy as unknown as Updatable, v, 'deadline', 'system', { closedAt: now });
+        await move(model, v, 'deadline', 'system', { closedAt: now });
         await this.d.events.record({ actor: null }, 'vacancy.closed_by_deadline', {
           type: 'Vacancy',
           id: String(v._id),

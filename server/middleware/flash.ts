@@ -10,5 +10,12 @@ export const flashMiddleware: RequestHandler = (req, res, next) => {
   req.flash = (kind, key, params) => {
     req.session.flash = [...(req.session.flash ?? []), { kind, key, params }];
   };
+  // express-session saves while the response is already under way, and a browser may follow a redirect as soon as
+  // it has the headers: the next page could then miss the message. Save first, then redirect.
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session?.flash?.length) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as typeof res.redirect;
   next();
 };

@@ -97,6 +97,7 @@ it('staff post a vacancy, the coordinator approves it, and a candidate finds it 
   // The alert's digest, sent now from the local mailbox instead of tomorrow, lists the new post.
   await phone.goto(`${app.baseUrl}/dev/mailbox`);
   await phone.getByRole('button', { name: /立即发送岗位提醒摘要/ }).click();
+  expect(await phone.locator('.flash').innerText()).toContain('已发送 1 封');
   const digest = phone.getByRole('link', { name: '岗位提醒：初中地理教师（乡村学校） 等 1 个新岗位' });
   for (let i = 0; i < 20 && (await digest.count()) === 0; i += 1) {
     await phone.waitForTimeout(250); // the worker delivers within moments of the request

@@ -37,7 +37,7 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
       prev: result.page > 1 ? pageLink(result.page - 1) : null,
       next: result.page < result.pages ? pageLink(result.page + 1) : null,
       units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit && !f.county })),
-      counties: placeOptionGroups(req.locale, f.county).slice(0, 14),
+      counties: placeOptionGroups(req.locale, f.county, { hebeiOnly: true }),
       stages: options('stages', req.locale, f.stage),
       subjects: options('subjects', req.locale, f.subject),
       postTypes: options('postTypes', req.locale, f.postType),

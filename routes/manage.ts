@@ -129,12 +129,10 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
     const [schools, drives] = await Promise.all([vacancies.hiringOptions(org), vacancies.announcementOptions(org)]);
     return {
       schools: schools.map((s) => ({ value: String(s._id), label: s.name })),
-      counties: placeOptionGroups(
-        req.locale,
-        typeof values.countyCode === 'string' ? values.countyCode : undefined,
-      ).filter(
-        (_g, i) => i < 14, // Hebei's units only: vacancies are in Hebei
-      ),
+      // Vacancies are in Hebei.
+      counties: placeOptionGroups(req.locale, typeof values.countyCode === 'string' ? values.countyCode : undefined, {
+        hebeiOnly: true,
+      }),
       drives: drives.map((a) => ({ value: String(a._id), label: a.title })),
       stages: options('stages', req.locale),
       subjects: options('subjects', req.locale),

@@ -1,7 +1,7 @@
 // Form validation with zod: field-keyed i18n keys on failure, so the page re-renders with the user's input.
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { ValidationError, type FieldErrors } from '../errors';
+import type { FieldErrors } from '../errors';
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
@@ -39,8 +39,4 @@ export function renderInvalid(
 
 export function errorList(res: Response, errors: FieldErrors) {
   return Object.entries(errors).map(([field, key]) => ({ field, message: res.locals.t(key) }));
-}
-
-export function isValidationError(err: unknown): err is ValidationError {
-  return err instanceof ValidationError;
 }

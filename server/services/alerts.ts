@@ -91,10 +91,13 @@ export class Alerts {
     const candidates = await JobAlert.find({ active: true, lastDigestAt: trusted({ $lte: due }) })
       .limit(5000)
       .lean<JobAlertDoc[]>();
+    const users = new Map(
+      (await User.find({ _id: trusted({ $in: candidates.map((a) => a.user) }) }).lean()).map((u) => [String(u._id), u]),
+    );
     let sent = 0;
     for (const alert of candidates) {
       if (!options.ignorePeriod && alert.lastDigestAt.getTime() > now.getTime() - PERIOD_MS[alert.frequency]) continue;
-      const user = await User.findById(alert.user).lean();
+      const user = users.get(String(alert.user));
       if (!user) continue;
       const filters = parseFilters(Object.fromEntries(new URLSearchParams(alert.query)));
       const fresh = await this.d.jobs.openedSince(filters, alert.lastDigestAt, now, 30);

@@ -82,8 +82,8 @@ export function unitName(code: string, locale: Locale): string {
   return locale === 'en' ? unit.name.en : unit.name.zh;
 }
 
-/** Option groups for a single place select: one group per Hebei unit, then Beijing and Tianjin. */
-export function placeOptionGroups(locale: Locale, selected?: string) {
+/** Option groups for a single place select: one group per Hebei unit, then (unless hebeiOnly) Beijing and Tianjin. */
+export function placeOptionGroups(locale: Locale, selected?: string, options: { hebeiOnly?: boolean } = {}) {
   const label = (name: { zh: string; en: string }, prefix: string) =>
     locale === 'en' ? `${prefix}${name.en}` : `${prefix}${name.zh}`;
   const groups = raw.hebei.map((unit) => ({
@@ -94,7 +94,7 @@ export function placeOptionGroups(locale: Locale, selected?: string) {
       selected: c.code === selected,
     })),
   }));
-  for (const partner of raw.partners) {
+  for (const partner of options.hebeiOnly ? [] : raw.partners) {
     groups.push({
       label: label(partner.name, ''),
       options: partner.districts.map((d) => ({ value: d.code, label: d.name, selected: d.code === selected })),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { rootDir } from './paths';
 
-const PRODUCTION_REQUIRED = ['MONGODB_URI', 'SESSION_SECRET', 'SMTP_URL', 'BASE_URL', 'MAIL_FROM'] as const;
+const PRODUCTION_REQUIRED = ['MONGODB_URI', 'SESSION_SECRET', 'DATA_KEY', 'SMTP_URL', 'BASE_URL', 'MAIL_FROM'] as const;
 
 const intFrom = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
@@ -17,6 +17,7 @@ const envSchema = z.object({
   MONGODB_URI: z.string().startsWith('mongodb').optional(),
   DATA_DIR: z.string().default('./data'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  DATA_KEY: z.string().min(32, 'DATA_KEY must be at least 32 characters').optional(),
   SMTP_URL: z.string().startsWith('smtp').optional(),
   MAIL_FROM: z.string().min(3).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,6 +44,8 @@ export interface Config {
   readonly mongodbUri: string | undefined;
   readonly dataDir: string;
   readonly sessionSecret: string;
+  /** Encrypts sensitive personal information at rest (ID numbers). Losing it loses those fields. */
+  readonly dataKey: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: string;
@@ -60,9 +63,9 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-/** A secret that survives restarts in local mode, so sign-ins are not lost when the app restarts. */
-function localSessionSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
+/** A secret that survives restarts in local mode (sign-ins and encrypted fields stay readable). */
+function localSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
@@ -99,7 +102,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     mongodbUri: e.MONGODB_URI,
     dataDir,
-    sessionSecret: e.SESSION_SECRET ?? (overrides.sessionSecret || localSessionSecret(dataDir)),
+    sessionSecret: e.SESSION_SECRET ?? (overrides.sessionSecret || localSecret(dataDir, 'session-secret')),
+    dataKey: e.DATA_KEY ?? (overrides.dataKey || localSecret(dataDir, 'data-key')),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'TeachBridge <no-reply@teachbridge.local>',
     logLevel: e.LOG_LEVEL,

@@ -73,3 +73,8 @@ export function options(kind: 'stages' | 'subjects' | 'postTypes', locale: Local
   const list = kind === 'stages' ? data.stages : kind === 'subjects' ? data.subjects : data.postTypes;
   return list.map((item) => ({ value: item.key, label: label(item, locale), selected: item.key === selected }));
 }
+
+/** Whether a teacher certificate allows teaching at `stage` (its own level and below, as the reference data lists). */
+export function certificateCovers(certificateKey: string, stage: string): boolean {
+  return data.certificateTypes.find((c) => c.key === certificateKey)?.covers.includes(stage) ?? false;
+}

@@ -2,6 +2,7 @@
 import type { Locale } from '../i18n';
 import { translator } from '../i18n';
 import type { AnnouncementDoc } from '../../models/Announcement';
+import type { Eligibility } from '../services/eligibility';
 import type { VacancyDoc } from '../../models/Vacancy';
 import { placeLabel } from '../services/regions';
 import { postTypeName, stageName, subjectName } from '../services/taxonomy';
@@ -66,5 +67,23 @@ export function presentAnnouncement(a: AnnouncementDoc, locale: Locale) {
       start: cstDate(p.start),
       end: cstDate(p.end),
     })),
+  };
+}
+
+/** An eligibility result in words: a summary and one line per rule checked. */
+export function describeEligibility(e: Eligibility, locale: Locale) {
+  const t = translator(locale);
+  return {
+    outcome: e.outcome,
+    summary: t(`eligibility.outcomes.${e.outcome}`),
+    lines: e.checks.map((c) => {
+      const required =
+        c.rule === 'education'
+          ? t(`vacancies.education.${c.params.required}`)
+          : c.rule === 'mandarin'
+            ? t(`vacancies.mandarin.${c.params.required}`)
+            : c.params.required;
+      return { outcome: c.outcome, text: t(`eligibility.reasons.${c.reason}`, { ...c.params, required }) };
+    }),
   };
 }

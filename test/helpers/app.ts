@@ -33,6 +33,7 @@ export function testEnv(smtpUrl: string, env: Env = {}): Env {
     NODE_ENV: 'test',
     MONGODB_URI: process.env.TEST_MONGODB_URI,
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-1234',
+    DATA_KEY: 'test-data-key-that-is-long-enough-for-aes-5678',
     SMTP_URL: smtpUrl,
     BASE_URL: 'http://teachbridge.test',
     MAIL_FROM: 'TeachBridge <no-reply@teachbridge.test>',

@@ -7,13 +7,14 @@ describe('configuration', () => {
   it('when production mode lacks its secrets, then loading names every missing one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      'Production mode needs MONGODB_URI, SESSION_SECRET, SMTP_URL, BASE_URL, MAIL_FROM',
+      'Production mode needs MONGODB_URI, SESSION_SECRET, DATA_KEY, SMTP_URL, BASE_URL, MAIL_FROM',
     );
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',
         MONGODB_URI: 'mongodb://db.example/teachbridge',
         SESSION_SECRET: 'x'.repeat(40),
+        DATA_KEY: 'k'.repeat(40),
         SMTP_URL: 'smtp://mail.example:587',
         BASE_URL: 'https://teachbridge.example.cn',
       }),
@@ -25,6 +26,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       MONGODB_URI: 'mongodb://db.example/teachbridge',
       SESSION_SECRET: 'x'.repeat(40),
+      DATA_KEY: 'k'.repeat(40),
       SMTP_URL: 'smtp://mail.example:587',
       BASE_URL: 'https://teachbridge.example.cn/',
       MAIL_FROM: 'TeachBridge <no-reply@teachbridge.example.cn>',
@@ -49,7 +51,7 @@ describe('configuration', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'Production mode needs MONGODB_URI, SESSION_SECRET, SMTP_URL, BASE_URL, MAIL_FROM; set them in the environment and start again.',
+      'Production mode needs MONGODB_URI, SESSION_SECRET, DATA_KEY, SMTP_URL, BASE_URL, MAIL_FROM; set them in the environment and start again.',
     );
   });
 });

@@ -30,7 +30,9 @@ const profileSchema = new Schema(
       default: [],
     },
     certificates: {
-      type: [{ type: { type: String }, subject: String, number: String, pending: Boolean, expectedDate: Date, _id: false }],
+      type: [
+        { type: { type: String }, subject: String, number: String, pending: Boolean, expectedDate: Date, _id: false },
+      ],
       default: [],
     },
     mandarinLevel: { type: String, enum: ['', ...MANDARIN_LEVELS], default: '' },

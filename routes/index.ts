@@ -10,6 +10,7 @@ import { coordinatorRouter } from './coordinator';
 import { devRouter } from './dev';
 import { jobsRouter } from './jobs';
 import { manageRouter } from './manage';
+import { meRouter } from './me';
 import { organisationRouter } from './organisation';
 import { publicRouter } from './public';
 
@@ -27,6 +28,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(organisationRouter(deps));
   app.use(jobsRouter(deps));
   app.use(alertsRouter(deps));
+  app.use(meRouter(deps));
   app.use('/manage', manageRouter(deps));
   app.use('/coordinator', coordinatorRouter(deps));
   if (deps.config.localMode && !deps.config.isProduction) app.use('/dev', devRouter(deps));

@@ -5,7 +5,8 @@ import { hasFilters, parseFilters, toQueryString } from '../server/services/boar
 import { vacancySummary } from '../server/services/jobs';
 import { hebeiUnits, placeOptionGroups } from '../server/services/regions';
 import { options } from '../server/services/taxonomy';
-import { presentAnnouncement, presentVacancy } from '../server/views/present';
+import { describeEligibility, presentAnnouncement, presentVacancy } from '../server/views/present';
+import { evaluateEligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
 
 const xml = (s: unknown) =>
@@ -103,6 +104,20 @@ ${entries}
   router.get('/jobs/:id', async (req, res) => {
     const { vacancy, school, announcement } = await jobs.getPublic(String(req.params.id));
     const v = presentVacancy(vacancy, req.locale, clock.now());
+    // A signed-in candidate sees, before applying, whether their profile meets the requirements.
+    let eligibility = null;
+    if (req.user?.role === 'candidate') {
+      const profile = await services.profiles.find(req.user.id);
+      const on = announcement?.openedAt ?? vacancy.openedAt ?? clock.now();
+      eligibility = describeEligibility(
+        evaluateEligibility(
+          { ...vacancy.requirements, stage: vacancy.stage, subject: vacancy.subject },
+          profile ?? {},
+          on,
+        ),
+        req.locale,
+      );
+    }
     const url = `${base}/jobs/${v.id}`;
     const jsonLd = {
       '@context': 'https://schema.org/',
@@ -149,6 +164,7 @@ ${entries}
       jsonLd,
       og: { title: v.title, description: `${v.schoolName} · ${v.place} · ${v.stageName}${v.subjectName}`, url },
       closed: v.status !== 'open',
+      eligibility,
     });
   });
 

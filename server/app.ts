@@ -33,6 +33,8 @@ import { Announcements } from './services/announcements';
 import { Jobs } from './services/jobs';
 import { Organisations } from './services/organisations';
 import { Vacancies } from './services/vacancies';
+import { Profiles } from './services/profiles';
+import { FieldCipher } from './crypto';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
 import './db/connect'; // query sanitising settings apply to every app
@@ -70,7 +72,22 @@ export function createServices(deps: AppDeps) {
     baseUrl: config.baseUrl,
     secret: config.sessionSecret,
   });
-  return { outbox, notify, events, passwords, accounts, organisations, vacancies, announcements, jobs, alerts };
+  const cipher = new FieldCipher(config.dataKey);
+  const profiles = new Profiles(cipher, events);
+  return {
+    outbox,
+    notify,
+    events,
+    passwords,
+    accounts,
+    organisations,
+    vacancies,
+    announcements,
+    jobs,
+    alerts,
+    cipher,
+    profiles,
+  };
 }
 
 /** Scheduled work of the services (each runs once per period across instances: see server/jobs.ts). */

@@ -21,6 +21,7 @@ const outboxSchema = new Schema(
     subjectId: { type: String, default: null },
     guardPath: { type: String, default: null },
     guardValue: { type: Schema.Types.Mixed, default: null },
+    guardAtLeast: { type: Boolean, default: false },
     /** When the intent was written, by the app's clock (the guard's grace period counts from here). */
     enqueuedAt: { type: Date, required: true },
     status: { type: String, enum: OUTBOX_STATES, default: 'pending' },

@@ -62,7 +62,6 @@ export const PIPELINE_STAGES: Record<(typeof PIPELINES)[number], string[]> = {
     'public_notice',
     'offer',
     'signed',
-    'onboarded',
   ],
   special_post: [
     'submitted',
@@ -70,10 +69,10 @@ export const PIPELINE_STAGES: Record<(typeof PIPELINES)[number], string[]> = {
     'written_exam',
     'interview',
     'medical',
+    'background_check',
     'public_notice',
-    'offer',
+    'pre_service_training',
     'signed',
-    'onboarded',
   ],
-  contract: ['submitted', 'qualification_review', 'interview', 'offer', 'signed', 'onboarded'],
+  contract: ['submitted', 'qualification_review', 'interview', 'offer', 'signed'],
 };

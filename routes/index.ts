@@ -6,6 +6,7 @@ import type { Clock } from '../server/clock';
 import type { Config } from '../server/config';
 import { accountRouter } from './account';
 import { alertsRouter } from './alerts';
+import { applicationsRouter } from './applications';
 import { coordinatorRouter } from './coordinator';
 import { devRouter } from './dev';
 import { jobsRouter } from './jobs';
@@ -26,6 +27,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(publicRouter(deps));
   app.use(accountRouter(deps));
   app.use(organisationRouter(deps));
+  app.use(applicationsRouter(deps));
   app.use(jobsRouter(deps));
   app.use(alertsRouter(deps));
   app.use(meRouter(deps));

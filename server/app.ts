@@ -34,6 +34,7 @@ import { Jobs } from './services/jobs';
 import { Organisations } from './services/organisations';
 import { Vacancies } from './services/vacancies';
 import { Profiles } from './services/profiles';
+import { Applications } from './services/applications';
 import { FieldCipher } from './crypto';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
@@ -74,6 +75,7 @@ export function createServices(deps: AppDeps) {
   });
   const cipher = new FieldCipher(config.dataKey);
   const profiles = new Profiles(cipher, events);
+  const applications = new Applications({ clock, notify, outbox, events, profiles, baseUrl: config.baseUrl });
   return {
     outbox,
     notify,
@@ -87,6 +89,7 @@ export function createServices(deps: AppDeps) {
     alerts,
     cipher,
     profiles,
+    applications,
   };
 }
 

@@ -198,4 +198,57 @@ export class Notify {
       },
     });
   }
+
+  applicationReceived(person: Person, app: { id: string; title: string; school: string; link: string }) {
+    return this.outbox.enqueue({
+      dedupeKey: `application-received:${app.id}`,
+      template: 'applicationReceived',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, title: app.title, school: app.school, link: app.link },
+      guard: { model: 'Application', id: app.id },
+    });
+  }
+
+  private applicationChange(
+    person: Person,
+    app: { id: string; version: number; title: string; school: string; link: string },
+    template: string,
+    data: Record<string, unknown>,
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `application:${app.id}:${app.version}`,
+      template,
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, title: app.title, school: app.school, link: app.link, ...data },
+      // Sent only once this version of the application was written (the move happened), even if more followed.
+      guard: { model: 'Application', id: app.id, path: 'version', value: app.version, atLeast: true },
+    });
+  }
+
+  applicationAdvanced(
+    person: Person,
+    app: { id: string; version: number; title: string; school: string; link: string },
+    stage: string,
+  ) {
+    return this.applicationChange(person, app, 'applicationAdvanced', { stage });
+  }
+
+  /** The reason from the list and the message written for the candidate; internal notes never go out. */
+  applicationRejected(
+    person: Person,
+    app: { id: string; version: number; title: string; school: string; link: string },
+    reason: string,
+    message: string,
+  ) {
+    return this.applicationChange(person, app, 'applicationRejected', { reason, message });
+  }
+
+  applicationWithdrawn(
+    person: Person,
+    app: { id: string; version: number; title: string; school: string; link: string },
+  ) {
+    return this.applicationChange(person, app, 'applicationWithdrawn', {});
+  }
 }

@@ -11,6 +11,8 @@ export interface Guard {
   /** Dotted path that must equal `value`; omit to require only that the document exists. */
   path?: string;
   value?: string | number | boolean;
+  /** For counters such as a version: the path must be at least `value` (later changes keep it sendable). */
+  atLeast?: boolean;
 }
 
 export interface MailIntent {
@@ -44,6 +46,7 @@ export class Outbox {
         subjectId: intent.guard?.id ?? null,
         guardPath: intent.guard?.path ?? null,
         guardValue: intent.guard?.value ?? null,
+        guardAtLeast: intent.guard?.atLeast ?? false,
         enqueuedAt: this.clock.now(),
         nextAttemptAt: this.clock.now(),
       });

@@ -151,7 +151,9 @@ export class MailWorker {
 
     if (message.subjectModel && message.subjectId) {
       const filter: Record<string, unknown> = { _id: message.subjectId };
-      if (message.guardPath) filter[message.guardPath] = message.guardValue;
+      if (message.guardPath) {
+        filter[message.guardPath] = message.guardAtLeast ? trusted({ $gte: message.guardValue }) : message.guardValue;
+      }
       const visible = await mongoose.model(message.subjectModel).exists(filter);
       if (!visible) {
         const age = now.getTime() - new Date(message.enqueuedAt).getTime();

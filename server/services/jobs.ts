@@ -53,6 +53,14 @@ export class Jobs {
     return { vacancy, school, announcement };
   }
 
+  /** Vacancy titles by id, for lists of applications. */
+  async titles(ids: unknown[]): Promise<Map<string, string>> {
+    const rows = await Vacancy.find({ _id: trusted({ $in: ids }) })
+      .select({ title: 1 })
+      .lean();
+    return new Map(rows.map((r) => [String(r._id), r.title]));
+  }
+
   /** Open announcements, for the board's filter. */
   async openAnnouncements() {
     return Announcement.find({ status: 'open' }).sort({ openedAt: -1 }).limit(50).select({ title: 1 }).lean();

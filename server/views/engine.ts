@@ -23,6 +23,7 @@ export const helpers = {
   },
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,
+  array: (...items: unknown[]) => items.slice(0, -1),
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   /** Whether a form value (one string, or several as an array) contains `value`. */

@@ -76,14 +76,16 @@ export function describeEligibility(e: Eligibility, locale: Locale) {
   return {
     outcome: e.outcome,
     summary: t(`eligibility.outcomes.${e.outcome}`),
-    lines: e.checks.map((c) => {
+    lines: (e.checks ?? []).map((c) => {
+      // Stored checks lose empty params (Mongoose minimises empty objects).
+      const params = c.params ?? {};
       const required =
         c.rule === 'education'
-          ? t(`vacancies.education.${c.params.required}`)
+          ? t(`vacancies.education.${params.required}`)
           : c.rule === 'mandarin'
-            ? t(`vacancies.mandarin.${c.params.required}`)
-            : c.params.required;
-      return { outcome: c.outcome, text: t(`eligibility.reasons.${c.reason}`, { ...c.params, required }) };
+            ? t(`vacancies.mandarin.${params.required}`)
+            : params.required;
+      return { outcome: c.outcome, text: t(`eligibility.reasons.${c.reason}`, { ...params, required }) };
     }),
   };
 }

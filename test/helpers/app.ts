@@ -76,7 +76,7 @@ export function useTestApp(
     const transport = createSmtpTransport(ctx.config.smtpUrl!);
     const built = createApp({
       config: ctx.config,
-      logger: createLogger('silent'),
+      logger: createLogger(ctx.config.logLevel),
       clock: ctx.clock,
       transport,
       engine: 'ferretdb',

@@ -1,0 +1,65 @@
+// One candidate's application to one vacancy, with its place in the pipeline and an append-only history.
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+
+export const OUTCOMES = ['rejected', 'withdrawn', 'absent'] as const;
+export const REJECT_REASONS = ['qualification', 'documents', 'score', 'medical', 'background', 'other'] as const;
+
+const applicationSchema = new Schema(
+  {
+    vacancy: { type: Schema.Types.ObjectId, ref: 'Vacancy', required: true },
+    candidate: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    /** The organisation that manages the vacancy: the only staff who see this application. */
+    postedBy: { type: Schema.Types.ObjectId, ref: 'Organisation', required: true },
+    school: { type: Schema.Types.ObjectId, ref: 'Organisation', required: true },
+    announcement: { type: Schema.Types.ObjectId, ref: 'Announcement', default: null },
+    unitCode: { type: String, required: true },
+    source: { type: String, enum: ['direct', 'referral', 'campaign', 'reassignment'], default: 'direct' },
+    pipeline: { type: String, required: true },
+    stage: { type: String, required: true },
+    /** Set when the application leaves the pipeline sideways (null while it is in it). */
+    outcome: { type: String, enum: [...OUTCOMES, null], default: null },
+    rejectReason: { type: String, enum: [...REJECT_REASONS, null], default: null },
+    /** Sent to the candidate with a rejection; internal notes never are. */
+    rejectMessage: { type: String, default: '' },
+    /** Bumped by every transition; version N+1 is claimed by a unique insert (ApplicationStep). */
+    version: { type: Number, default: 0 },
+    statement: { type: String, default: '' },
+    consentAt: { type: Date, required: true },
+    eligibility: { outcome: String, checks: { type: Schema.Types.Mixed, default: [] } },
+    /** The profile as it was when applying (never the ID number). */
+    snapshot: { type: Schema.Types.Mixed, default: {} },
+    history: {
+      type: [
+        {
+          at: Date,
+          by: { type: Schema.Types.ObjectId, default: null },
+          from: String,
+          to: String,
+          note: String,
+          _id: false,
+        },
+      ],
+      default: [],
+    },
+    submittedAt: { type: Date, required: true },
+  },
+  { timestamps: true },
+);
+applicationSchema.index({ vacancy: 1, candidate: 1 }, { unique: true });
+applicationSchema.index({ candidate: 1, submittedAt: -1 });
+applicationSchema.index({ postedBy: 1, vacancy: 1, stage: 1 });
+applicationSchema.index({ announcement: 1, candidate: 1 });
+
+const stepSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // `<application>:<version>`: one writer per version
+    by: { type: String, default: null },
+    action: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+export type ApplicationDoc = InferSchemaType<typeof applicationSchema> & { _id: Types.ObjectId };
+export const Application = model('Application', applicationSchema);
+export const ApplicationStep = model('ApplicationStep', stepSchema);

@@ -1,0 +1,273 @@
+import { Application } from '../../models/Application';
+import { toActor } from '../../server/services/actor';
+import { checkDigit } from '../../server/services/idcard';
+import type { ProfileInput } from '../../server/services/profiles';
+import { useTestApp } from '../helpers/app';
+import { makeOrg, makeUser } from '../helpers/builders';
+import { loginAs, submitForm } from '../helpers/http';
+import { makeOpenVacancy } from '../helpers/postings';
+
+const t = useTestApp();
+const DAY = 86_400_000;
+let seq = 0;
+
+async function candidateWithProfile(fields: Partial<ProfileInput> = {}) {
+  const user = await makeUser({ name: '王小红' });
+  const body = `13072219990601${String(100 + seq++).padStart(3, '0')}`;
+  await t.services.profiles.save(
+    { actor: toActor(user) },
+    {
+      legalName: '王小红',
+      idNumber: body + checkDigit(body),
+      phone: '13912345678',
+      education: [
+        {
+          institution: '河北师范大学',
+          level: 'bachelor',
+          major: '英语',
+          graduationDate: new Date('2026-06-30'),
+          fullTime: true,
+          normalUniversity: true,
+        },
+      ],
+      certificates: [{ type: 'junior', subject: 'english', number: 'C-001', pending: false, expectedDate: null }],
+      mandarinLevel: '2A',
+      stages: ['junior'],
+      subjects: ['english'],
+      preferredUnits: ['1307'],
+      availableFrom: null,
+      ...fields,
+    },
+  );
+  const agent = t.agent();
+  await loginAs(agent, user.email);
+  return { user, agent };
+}
+
+async function postingSetting(fields: Parameters<typeof makeOpenVacancy>[1] = {}) {
+  const school = await makeOrg({ county: '130722' });
+  const staff = await makeUser({ role: 'staff', org: school._id });
+  const vacancy = await makeOpenVacancy(school, {
+    maxAge: 35,
+    mandarinLevel: '2B',
+    certificateType: 'junior',
+    ...fields,
+  });
+  const staffAgent = t.agent();
+  await loginAs(staffAgent, staff.email);
+  return { school, staff, vacancy, staffAgent };
+}
+
+async function apply(agent: ReturnType<typeof t.agent>, vacancyId: string, extra: Record<string, string> = {}) {
+  return submitForm(agent, `/jobs/${vacancyId}/apply`, { statement: '我热爱乡村教育。', consent: '1', ...extra });
+}
+
+describe('applying', () => {
+  it('when an eligible candidate applies, then the application is recorded with its eligibility and a confirmation email arrives', async () => {
+    const { vacancy } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    const page = await agent.get(`/jobs/${vacancy._id}`);
+    expect(page.text).toContain('报名此岗位');
+    const res = await apply(agent, String(vacancy._id));
+    expect(res.status).toBe(303);
+    const app = await Application.findOne({ candidate: user._id }).lean();
+    expect(app).toMatchObject({ stage: 'submitted', outcome: null, statement: '我热爱乡村教育。' });
+    expect((app?.eligibility as { outcome: string }).outcome).toBe('eligible');
+    expect(JSON.stringify(app?.snapshot)).not.toMatch(/1307221999/);
+    await t.deliver();
+    expect(t.smtp.to(user.email).some((m) => m.subject.startsWith('报名成功'))).toBe(true);
+    const mine = await agent.get('/me/applications');
+    expect(mine.text).toContain(vacancy.title);
+    expect(mine.text).toContain('已报名');
+  });
+
+  it('when the same candidate applies twice, or without consent, or ineligible, then it is refused with the reason and nothing is created twice', async () => {
+    const { vacancy } = await postingSetting({ maxAge: 20 });
+    const { user, agent } = await candidateWithProfile();
+    const ineligible = await apply(agent, String(vacancy._id));
+    expect(ineligible.status).toBe(422);
+    expect(ineligible.text).toContain('超过 20 周岁的上限');
+    expect(await Application.countDocuments({ candidate: user._id })).toBe(0);
+
+    const { vacancy: open } = await postingSetting();
+    const noConsent = await apply(agent, String(open._id), { consent: '' });
+    expect(noConsent.status).toBe(422);
+    expect(noConsent.text).toContain('请勾选同意后再报名');
+    expect(noConsent.text).toContain('我热爱乡村教育。');
+    expect((await apply(agent, String(open._id))).status).toBe(303);
+    const twice = await apply(agent, String(open._id));
+    expect(twice.status).toBe(422);
+    expect(twice.text).toContain('您已经报名了这个岗位');
+    // Two submits racing: still one application.
+    await Promise.all([apply(agent, String(open._id)), apply(agent, String(open._id))]);
+    expect(await Application.countDocuments({ candidate: user._id, vacancy: open._id })).toBe(1);
+  });
+
+  it('when the deadline has passed, then applying is refused', async () => {
+    const { vacancy } = await postingSetting({ deadline: new Date(t.clock.now().getTime() + DAY) });
+    const { agent } = await candidateWithProfile();
+    t.clock.advance(2 * DAY);
+    const res = await apply(agent, String(vacancy._id));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('报名已截止');
+    t.clock.advance(-2 * DAY);
+  });
+
+  it('when a candidate withdraws, then the school sees it withdrawn and the candidate gets a confirmation', async () => {
+    const { vacancy, staffAgent } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    await apply(agent, String(vacancy._id));
+    const app = (await Application.findOne({ candidate: user._id }).lean())!;
+    const res = await submitForm(
+      agent,
+      `/me/applications/${app._id}`,
+      { note: '已找到工作' },
+      `/me/applications/${app._id}/withdraw`,
+    );
+    expect(res.status).toBe(303);
+    expect((await Application.findById(app._id).lean())?.outcome).toBe('withdrawn');
+    expect((await staffAgent.get(`/manage/vacancies/${vacancy._id}/applications?stage=withdrawn`)).text).toContain(
+      '王小红',
+    );
+    await t.deliver();
+    expect(t.smtp.to(user.email).some((m) => m.subject.startsWith('已撤回报名'))).toBe(true);
+  });
+});
+
+describe('the pipeline, staff side', () => {
+  it('when staff advance and then reject an application, then it moves stage by stage, the history grows, and the candidate is emailed the reason but not internal notes', async () => {
+    const { vacancy, staffAgent } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    await apply(agent, String(vacancy._id));
+    const app = (await Application.findOne({ candidate: user._id }).lean())!;
+    const detail = await staffAgent.get(`/manage/applications/${app._id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.text).toMatch(/1307\*{10}\d{3}[\dX]/); // the ID number masked
+    const advance = await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { action: 'advance' },
+      `/manage/applications/${app._id}/move`,
+    );
+    expect(advance.status).toBe(303);
+    expect((await Application.findById(app._id).lean())?.stage).toBe('qualification_review');
+    await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { action: 'advance' },
+      `/manage/applications/${app._id}/move`,
+    );
+    const missing = await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { action: 'reject', reason: '' },
+      `/manage/applications/${app._id}/move`,
+    );
+    expect(missing.status).toBe(422);
+    await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { action: 'reject', reason: 'score', message: '笔试成绩未进入面试范围。' },
+      `/manage/applications/${app._id}/move`,
+    );
+    const after = (await Application.findById(app._id).lean())!;
+    expect(after).toMatchObject({ stage: 'written_exam', outcome: 'rejected', rejectReason: 'score', version: 3 });
+    expect(after.history.map((h) => h.to)).toEqual(['submitted', 'qualification_review', 'written_exam', 'rejected']);
+    await t.deliver();
+    const mails = t.smtp.to(user.email);
+    expect(mails.filter((m) => m.subject.startsWith('报名进展'))).toHaveLength(2);
+    const rejection = mails.find((m) => m.subject.startsWith('报名结果'))!;
+    expect(rejection.text).toContain('成绩未进入下一环节');
+    expect(rejection.text).toContain('笔试成绩未进入面试范围。');
+    const mine = await agent.get(`/me/applications/${app._id}`);
+    expect(mine.text).toContain('未通过');
+    // A closed application cannot move again.
+    const again = await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { action: 'advance' },
+      `/manage/applications/${app._id}/move`,
+    );
+    expect(again.status).toBe(303);
+    expect((await Application.findById(app._id).lean())?.version).toBe(3);
+  });
+
+  it('when two staff act on the same application at once, then exactly one change happens and the other gets a conflict', async () => {
+    const { vacancy, staffAgent } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    await apply(agent, String(vacancy._id));
+    const app = (await Application.findOne({ candidate: user._id }).lean())!;
+    const staffUser = await makeUser({ role: 'staff', org: vacancy.postedBy });
+    const { User } = await import('../../models/User');
+    const actors = [
+      toActor((await User.findById(staffUser._id).lean())!),
+      toActor((await User.findById(staffUser._id).lean())!),
+    ];
+    const results = await Promise.allSettled(
+      actors.map((actor) => t.services.applications.move({ actor }, String(app._id), { action: 'advance' })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(failed.reason.messageKey).toBe('applications.errors.conflict');
+    const after = (await Application.findById(app._id).lean())!;
+    expect(after).toMatchObject({ stage: 'qualification_review', version: 1 });
+    expect(after.history).toHaveLength(2);
+    void staffAgent;
+  });
+
+  it('follows each template to its end and no further', async () => {
+    const { plan } = await import('../../server/services/applications');
+    let state: { pipeline: string; stage: string; outcome: null | 'rejected' | 'withdrawn' | 'absent' } = {
+      pipeline: 'contract',
+      stage: 'submitted',
+      outcome: null,
+    };
+    const seen = [state.stage];
+    for (;;) {
+      try {
+        state = { ...state, ...plan(state, { action: 'advance' }, 'staff') };
+        seen.push(state.stage);
+      } catch (err) {
+        expect((err as { messageKey: string }).messageKey).toBe('applications.errors.signed');
+        break;
+      }
+    }
+    expect(seen).toEqual(['submitted', 'qualification_review', 'interview', 'offer', 'signed']);
+    expect(() =>
+      plan({ pipeline: 'contract', stage: 'signed', outcome: null }, { action: 'withdraw', note: '' }, 'candidate'),
+    ).toThrow();
+    expect(() =>
+      plan({ pipeline: 'contract', stage: 'interview', outcome: null }, { action: 'advance' }, 'candidate'),
+    ).toThrow();
+    expect(() =>
+      plan({ pipeline: 'contract', stage: 'interview', outcome: 'rejected' }, { action: 'advance' }, 'staff'),
+    ).toThrow();
+    expect(
+      plan({ pipeline: 'special_post', stage: 'public_notice', outcome: null }, { action: 'advance' }, 'staff').stage,
+    ).toBe('pre_service_training');
+  });
+});
+
+describe('who sees applications', () => {
+  it("when another organisation's staff or another candidate asks for an application, then it does not exist for them", async () => {
+    const { vacancy } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    await apply(agent, String(vacancy._id));
+    const app = (await Application.findOne({ candidate: user._id }).lean())!;
+    const outsider = t.agent();
+    await loginAs(outsider, (await makeUser({ role: 'staff', org: (await makeOrg())._id })).email);
+    expect((await outsider.get(`/manage/applications/${app._id}`)).status).toBe(404);
+    expect((await outsider.get(`/manage/vacancies/${vacancy._id}/applications`)).status).toBe(404);
+    const move = await submitForm(
+      outsider,
+      '/manage/vacancies',
+      { action: 'advance' },
+      `/manage/applications/${app._id}/move`,
+    );
+    expect(move.status).toBe(404);
+    const other = await candidateWithProfile();
+    expect((await other.agent.get(`/me/applications/${app._id}`)).status).toBe(404);
+    expect((await other.agent.get('/me/applications')).text).not.toContain(vacancy.title);
+    expect((await Application.findById(app._id).lean())?.version).toBe(0);
+  });
+});

@@ -28,6 +28,16 @@ const applicationSchema = new Schema(
     eligibility: { outcome: String, checks: { type: Schema.Types.Mixed, default: [] } },
     /** The profile as it was when applying (never the ID number). */
     snapshot: { type: Schema.Types.Mixed, default: {} },
+    scores: {
+      written: { type: Number, default: null },
+      interview: { type: Number, default: null },
+      total: { type: Number, default: null },
+    },
+    offer: {
+      acceptedAt: { type: Date, default: null },
+      declinedAt: { type: Date, default: null },
+    },
+    contractDate: { type: Date, default: null },
     history: {
       type: [
         {
@@ -50,6 +60,46 @@ applicationSchema.index({ candidate: 1, submittedAt: -1 });
 applicationSchema.index({ postedBy: 1, vacancy: 1, stage: 1 });
 applicationSchema.index({ announcement: 1, candidate: 1 });
 
+/** 公示: the provisional hires of a vacancy, published with masked names for a notice period. */
+const noticeSchema = new Schema(
+  {
+    vacancy: { type: Schema.Types.ObjectId, ref: 'Vacancy', required: true },
+    postedBy: { type: Schema.Types.ObjectId, ref: 'Organisation', required: true },
+    title: { type: String, required: true },
+    schoolName: { type: String, default: '' },
+    entries: {
+      type: [
+        {
+          application: Schema.Types.ObjectId,
+          maskedName: String,
+          written: Number,
+          interview: Number,
+          total: Number,
+          _id: false,
+        },
+      ],
+      default: [],
+    },
+    publishScores: { type: Boolean, default: true },
+    publishedAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true },
+    objections: {
+      type: [
+        {
+          at: Date,
+          text: String,
+          resolution: { type: String, default: '' },
+          resolvedAt: { type: Date, default: null },
+          _id: false,
+        },
+      ],
+      default: [],
+    },
+  },
+  { timestamps: true },
+);
+noticeSchema.index({ vacancy: 1, publishedAt: -1 });
+
 const stepSchema = new Schema(
   {
     _id: { type: String, required: true }, // `<application>:<version>`: one writer per version
@@ -63,3 +113,5 @@ const stepSchema = new Schema(
 export type ApplicationDoc = InferSchemaType<typeof applicationSchema> & { _id: Types.ObjectId };
 export const Application = model('Application', applicationSchema);
 export const ApplicationStep = model('ApplicationStep', stepSchema);
+export type NoticeDoc = InferSchemaType<typeof noticeSchema> & { _id: Types.ObjectId };
+export const Notice = model('Notice', noticeSchema);

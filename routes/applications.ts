@@ -1,21 +1,41 @@
 // Applying, the candidate's applications, and the staff side of a vacancy's pipeline.
 import { Router } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
-import { Applications, stagesOf, type Move } from '../server/services/applications';
+import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
+import { cstDate, endOfCstDay } from '../server/views/present';
 import { describeEligibility, presentVacancy } from '../server/views/present';
 import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
-import { checkbox, optionalText } from './schemas';
+import { checkbox, optionalDate, optionalText } from './schemas';
 
 const applySchema = z.object({ statement: optionalText(2000), consent: checkbox });
+const score = z
+  .string('validation.invalid')
+  .trim()
+  .optional()
+  .transform((v) => (v ? Number(v) : null))
+  .pipe(
+    z
+      .number('validation.number')
+      .min(0, 'validation.range')
+      .max(100, 'validation.range')
+      .multipleOf(0.01, 'applications.errors.twoDecimals')
+      .nullable(),
+  );
+const scoresSchema = z.object({ written: score, interview: score });
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 1 } });
 const withdrawSchema = z.object({ note: optionalText(500) });
 const moveSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('advance') }),
+  z.object({
+    action: z.literal('advance'),
+    contractDate: optionalDate.transform((v) => (v ? endOfCstDay(v) : null)),
+  }),
   z.object({ action: z.literal('absent') }),
   z.object({
     action: z.literal('reject'),
@@ -31,6 +51,8 @@ function present(app: ApplicationDoc, locale: Locale) {
     state: app.outcome ?? app.stage,
     eligibilityText: describeEligibility(app.eligibility as unknown as Eligibility, locale),
     steps: stagesOf(app.pipeline),
+    ref: applicationRef(app._id),
+    next: nextStage(app.pipeline, app.stage),
   };
 }
 
@@ -98,6 +120,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       a,
       vacancy,
       canWithdraw: !app.outcome && app.stage !== 'signed',
+      offerOpen: app.stage === 'offer' && !app.outcome && !app.offer?.acceptedAt && !app.offer?.declinedAt,
       values: {},
     });
   });
@@ -120,8 +143,16 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     const shown = apps
       .filter((a) => !stage || (a.outcome ?? a.stage) === stage)
       .filter((a) => !eligibility || (a.eligibility as { outcome?: string })?.outcome === eligibility);
+    const notices = await applications.notices(actorOf(req), String(req.params.id));
     res.render('pages/applications/board', {
       title: req.t('applications.board.title', { title: vacancy.title }),
+      notices: notices.map((n) => ({
+        id: String(n._id),
+        date: cstDate(n.publishedAt),
+        open: n.objections.filter((o) => !o.resolvedAt).length,
+      })),
+      gates: ['written_exam', 'interview'].filter((st) => stagesOf(vacancy.pipeline).includes(st)),
+      hasNoticeStage: stagesOf(vacancy.pipeline).includes('public_notice'),
       v: presentVacancy(vacancy, req.locale, clock.now()),
       columns: [...stagesOf(vacancy.pipeline), 'rejected', 'withdrawn', 'absent'].map((s) => ({
         key: s,
@@ -144,6 +175,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       email,
       reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
       active: !app.outcome && app.stage !== 'signed',
+      needsContractDate: nextStage(app.pipeline, app.stage) === 'signed',
       values: {},
     });
   });
@@ -179,6 +211,108 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     }
     req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);
     res.redirect(303, `/manage/applications/${id}`);
+  });
+
+  router.post('/manage/applications/:id/scores', requireRole('staff'), async (req, res) => {
+    const id = String(req.params.id);
+    const form = scoresSchema.safeParse(req.body);
+    if (!form.success) {
+      req.flash('error', 'applications.errors.scores');
+      return res.redirect(303, `/manage/applications/${id}`);
+    }
+    await applications.recordScores(actorCtx(req), id, form.data);
+    req.flash('success', 'applications.scores.saved');
+    res.redirect(303, `/manage/applications/${id}`);
+  });
+
+  router.post('/manage/vacancies/:id/scores', requireRole('staff'), upload.single('sheet'), async (req, res) => {
+    const id = String(req.params.id);
+    const text = req.file
+      ? req.file.buffer.toString('utf8')
+      : String((req.body as Record<string, unknown>)?.sheet ?? '');
+    const result = await applications.importScores(actorCtx(req), id, text);
+    if (result.errors.length > 0 || result.imported === 0) {
+      const { vacancy, apps } = await applications.forVacancy(actorOf(req), id);
+      return res.status(422).render('pages/applications/import-result', {
+        title: req.t('applications.scores.importTitle'),
+        v: presentVacancy(vacancy, req.locale, clock.now()),
+        errors: result.errors.map((e) => ({ row: e.row, reason: req.t(`applications.scores.rowErrors.${e.reason}`) })),
+        count: apps.length,
+      });
+    }
+    req.flash('success', 'applications.scores.imported', { count: result.imported });
+    res.redirect(303, `/manage/vacancies/${id}/applications`);
+  });
+
+  router.post('/manage/vacancies/:id/advance', requireRole('staff'), async (req, res) => {
+    const id = String(req.params.id);
+    const from = String((req.body as Record<string, unknown>)?.from ?? '');
+    const moved = await applications.advanceAdmitted(actorCtx(req), id, from);
+    req.flash('success', 'applications.board.advanced', { count: moved });
+    res.redirect(303, `/manage/vacancies/${id}/applications?stage=${encodeURIComponent(from)}`);
+  });
+
+  router.post('/manage/vacancies/:id/notice', requireRole('staff'), async (req, res) => {
+    const id = String(req.params.id);
+    try {
+      const noticeId = await applications.publishNotice(actorCtx(req), id);
+      req.flash('success', 'applications.notice.published');
+      res.redirect(303, `/notices/${noticeId}`);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
+      res.redirect(303, `/manage/vacancies/${id}/applications`);
+    }
+  });
+
+  router.post('/manage/notices/:id/objections', requireRole('staff'), async (req, res) => {
+    const text = String((req.body as Record<string, unknown>)?.text ?? '')
+      .trim()
+      .slice(0, 2000);
+    if (text) await applications.addObjection(actorCtx(req), String(req.params.id), text);
+    res.redirect(303, `/manage/notices/${req.params.id}`);
+  });
+
+  router.post('/manage/notices/:id/objections/:index', requireRole('staff'), async (req, res) => {
+    const resolution = String((req.body as Record<string, unknown>)?.resolution ?? '')
+      .trim()
+      .slice(0, 2000);
+    if (resolution)
+      await applications.resolveObjection(actorCtx(req), String(req.params.id), Number(req.params.index), resolution);
+    res.redirect(303, `/manage/notices/${req.params.id}`);
+  });
+
+  router.get('/manage/notices/:id', requireRole('staff'), async (req, res) => {
+    const notice = await applications.getNotice(String(req.params.id));
+    await applications.forVacancy(actorOf(req), String(notice.vacancy)); // tenancy: only the posting's staff
+    res.render('pages/applications/notice-manage', {
+      title: req.t('applications.notice.manageTitle', { title: notice.title }),
+      notice,
+      objections: notice.objections.map((o, index) => ({ ...o, index })),
+      endsDate: cstDate(notice.endsAt),
+    });
+  });
+
+  router.get('/notices/:id', async (req, res) => {
+    const notice = await applications.getNotice(String(req.params.id));
+    res.render('pages/applications/notice', {
+      title: req.t('applications.notice.title', { title: notice.title }),
+      notice,
+      startDate: cstDate(notice.publishedAt),
+      endsDate: cstDate(notice.endsAt),
+    });
+  });
+
+  router.post('/me/applications/:id/offer', requireRole('candidate'), async (req, res) => {
+    const accept = (req.body as Record<string, unknown>)?.answer === 'accept';
+    try {
+      await applications.answerOffer(actorCtx(req), String(req.params.id), accept);
+      req.flash('success', accept ? 'applications.offer.accepted' : 'applications.offer.declined');
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
+    }
+    res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
   return router;

@@ -210,7 +210,10 @@ export function createApp(deps: AppDeps) {
   app.use(flashMiddleware);
 
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
+    // Multipart forms (file uploads) carry the token in the query string: the body is parsed later, by the route.
+    getTokenFromRequest: (req) =>
+      ((req.body as Record<string, unknown> | undefined)?._csrf ??
+        (req.is('multipart/form-data') ? req.query._csrf : undefined)) as string | undefined,
   });
   app.use((req, res, next) => {
     // Called by the `csrfToken` view helper, so only pages with a form create a session.

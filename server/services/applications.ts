@@ -7,7 +7,14 @@ import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, Validatio
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { Announcement } from '../../models/Announcement';
-import { Application, ApplicationStep, type ApplicationDoc, type REJECT_REASONS } from '../../models/Application';
+import {
+  Application,
+  ApplicationStep,
+  Notice,
+  type ApplicationDoc,
+  type NoticeDoc,
+  type REJECT_REASONS,
+} from '../../models/Application';
 import { PIPELINE_STAGES } from '../../models/Posting';
 import { User } from '../../models/User';
 import { Vacancy, type VacancyDoc } from '../../models/Vacancy';
@@ -16,10 +23,11 @@ import { evaluateEligibility } from './eligibility';
 import type { Events } from './events';
 import { posterOrganisation } from './postings';
 import type { Profiles } from './profiles';
+import { cutOff, maskName, places, rank, rulesFor, total } from './selection';
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export type Move =
-  | { action: 'advance' }
+  | { action: 'advance'; contractDate?: Date | null }
   | { action: 'reject'; reason: RejectReason; message: string }
   | { action: 'absent' }
   | { action: 'withdraw'; note: string };
@@ -215,6 +223,7 @@ export class Applications {
     const app = by === 'candidate' ? (await this.mineOne(ctx.actor, id)).app : (await this.forStaff(ctx.actor, id)).app;
     const next = plan(app, move, by);
     const now = this.d.clock.now();
+    const gate = move.action === 'advance' ? await this.gate(app, next.stage, move.contractDate ?? null) : { note: '' };
     const version = app.version + 1;
     try {
       await ApplicationStep.create({ _id: `${id}:${version}`, by: ctx.actor.id, action: move.action, at: now });
@@ -237,7 +246,7 @@ export class Applications {
       else if (move.action === 'withdraw') await this.d.notify.applicationWithdrawn(person, about);
       else if (move.action === 'advance') await this.d.notify.applicationAdvanced(person, about, next.stage);
     }
-    const note = move.action === 'withdraw' ? move.note : move.action === 'reject' ? move.reason : '';
+    const note = move.action === 'withdraw' ? move.note : move.action === 'reject' ? move.reason : gate.note;
     const result = await Application.updateOne(
       { _id: app._id, version: app.version },
       {
@@ -246,6 +255,7 @@ export class Applications {
           outcome: next.outcome,
           version,
           ...(move.action === 'reject' ? { rejectReason: move.reason, rejectMessage: move.message } : {}),
+          ...(next.stage === 'signed' && move.action === 'advance' ? { contractDate: move.contractDate } : {}),
         },
         $push: { history: { at: now, by: ctx.actor.id, from: app.stage, to: next.outcome ?? next.stage, note } },
       },
@@ -260,10 +270,226 @@ export class Applications {
     this.d.outbox.nudge();
   }
 
+  /**
+   * The gate into `to`: interview admits the top ratio × headcount by written score, medical the top headcount by
+   * total (ties at the cut-off all pass); an offer needs a public notice whose period has ended with every objection
+   * resolved; signing needs the accepted offer (where the template has one) and the contract date.
+   */
+  private async gate(app: ApplicationDoc, to: string, contractDate: Date | null): Promise<{ note: string }> {
+    if ((to === 'interview' && stagesOf(app.pipeline).includes('written_exam')) || to === 'medical') {
+      const from = to === 'interview' ? 'written_exam' : 'interview';
+      const stages = stagesOf(app.pipeline);
+      const vacancy = await Vacancy.findById(app.vacancy).select({ headcount: 1 }).lean();
+      const all = await Application.find({ vacancy: app.vacancy }).lean<ApplicationDoc[]>();
+      const reached = all.filter((a) => stages.indexOf(a.stage) >= stages.indexOf(from));
+      const score = (a: ApplicationDoc) => (to === 'interview' ? a.scores?.written : a.scores?.total);
+      if (typeof score(app) !== 'number') throw new ConflictError('applications.errors.noScore');
+      const open = places(to, app.pipeline, vacancy?.headcount ?? 1);
+      const admitted = cutOff(
+        rank(
+          reached.filter((a) => !a.outcome),
+          score,
+        ),
+        open,
+      );
+      if (!admitted.some((r) => String(r.item._id) === String(app._id)))
+        throw new ConflictError('applications.errors.belowCutoff');
+      // Admitted only because someone above dropped out: a back-fill, recorded as such.
+      const firstTime = cutOff(rank(reached, score), open);
+      return { note: firstTime.some((r) => String(r.item._id) === String(app._id)) ? '' : 'backfill' };
+    }
+    if (
+      to === 'offer' ||
+      (to === 'signed' && !stagesOf(app.pipeline).includes('offer')) ||
+      to === 'pre_service_training'
+    ) {
+      if (stagesOf(app.pipeline).includes('public_notice')) {
+        const notice = await Notice.findOne({ vacancy: app.vacancy, 'entries.application': app._id })
+          .sort({ publishedAt: -1 })
+          .lean<NoticeDoc>();
+        if (!notice) throw new ConflictError('applications.errors.noNotice');
+        if (notice.endsAt > this.d.clock.now()) throw new ConflictError('applications.errors.noticeRunning');
+        if (notice.objections.some((o) => !o.resolvedAt)) throw new ConflictError('applications.errors.objections');
+      }
+    }
+    if (to === 'signed') {
+      if (stagesOf(app.pipeline).includes('offer') && !app.offer?.acceptedAt)
+        throw new ConflictError('applications.errors.offerNotAccepted');
+      if (!contractDate) throw new ValidationError({ contractDate: 'applications.errors.contractDate' });
+    }
+    return { note: '' };
+  }
+
+  /** Written and interview scores (0–100, two decimals); the total follows the template's weights. */
+  async recordScores(
+    ctx: Ctx & { actor: Actor },
+    id: string,
+    scores: { written: number | null; interview: number | null },
+  ) {
+    const { app } = await this.forStaff(ctx.actor, id);
+    await this.writeScores(app, scores);
+    await this.d.events.record(ctx, 'application.scored', { type: 'Application', id }, scores);
+  }
+
+  private async writeScores(app: ApplicationDoc, scores: { written: number | null; interview: number | null }) {
+    const written = scores.written ?? app.scores?.written ?? null;
+    const interview = scores.interview ?? app.scores?.interview ?? null;
+    await Application.updateOne(
+      { _id: app._id },
+      { $set: { scores: { written, interview, total: total(app.pipeline, written, interview) } } },
+    );
+  }
+
+  /**
+   * Scores from a CSV sheet (报名编号,笔试成绩,面试成绩). Every row is checked first; if any is wrong, nothing is
+   * written and the errors say which row and why.
+   */
+  async importScores(ctx: Ctx & { actor: Actor }, vacancyId: string, csv: string) {
+    const { apps } = await this.forVacancy(ctx.actor, vacancyId);
+    const byRef = new Map(apps.map((a) => [applicationRef(a._id), a]));
+    const errors: { row: number; reason: string }[] = [];
+    const updates: { app: ApplicationDoc; written: number | null; interview: number | null }[] = [];
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    lines.forEach((line, i) => {
+      const row = i + 1;
+      const [ref = '', w = '', iv = ''] = line.split(',').map((c) => c.trim());
+      if (i === 0 && !/^[0-9a-f]{8}$/i.test(ref)) return; // a header row
+      const app = byRef.get(ref.toLowerCase());
+      const parse = (v: string) =>
+        v === '' ? null : /^\d{1,3}(\.\d{1,2})?$/.test(v) && Number(v) <= 100 ? Number(v) : NaN;
+      const written = parse(w);
+      const interview = parse(iv);
+      if (!app) errors.push({ row, reason: 'unknownRef' });
+      else if (Number.isNaN(written) || Number.isNaN(interview)) errors.push({ row, reason: 'badScore' });
+      else if (written === null && interview === null) errors.push({ row, reason: 'noScore' });
+      else updates.push({ app, written, interview });
+    });
+    if (errors.length > 0 || updates.length === 0) return { imported: 0, errors };
+    for (const u of updates) await this.writeScores(u.app, u);
+    await this.d.events.record(
+      ctx,
+      'application.scores_imported',
+      { type: 'Vacancy', id: vacancyId },
+      { rows: updates.length },
+    );
+    return { imported: updates.length, errors };
+  }
+
+  /** Advances everyone at `from` who passes the next gate (the cut-off), one claimed move each. */
+  async advanceAdmitted(ctx: Ctx & { actor: Actor }, vacancyId: string, from: string): Promise<number> {
+    const { apps } = await this.forVacancy(ctx.actor, vacancyId);
+    let moved = 0;
+    for (const app of apps.filter((a) => a.stage === from && !a.outcome)) {
+      try {
+        await this.move(ctx, String(app._id), { action: 'advance' });
+        moved += 1;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err; // below the cut-off, or changed meanwhile: stays
+      }
+    }
+    return moved;
+  }
+
+  /** Publishes the public notice of a vacancy's provisional hires (those at the public_notice stage). */
+  async publishNotice(ctx: Ctx & { actor: Actor }, vacancyId: string, days = 7): Promise<string> {
+    const { vacancy, apps } = await this.forVacancy(ctx.actor, vacancyId);
+    const listed = apps.filter((a) => a.stage === 'public_notice' && !a.outcome);
+    if (listed.length === 0) throw new ConflictError('applications.errors.nobodyToList');
+    const now = this.d.clock.now();
+    const { publishScores } = rulesFor(vacancy.pipeline);
+    const notice = await Notice.create({
+      vacancy: vacancy._id,
+      postedBy: vacancy.postedBy,
+      title: vacancy.title,
+      schoolName: vacancy.schoolName,
+      publishScores,
+      entries: listed.map((a) => ({
+        application: a._id,
+        maskedName: maskName(String((a.snapshot as { legalName?: string }).legalName ?? '')),
+        ...(publishScores
+          ? { written: a.scores?.written, interview: a.scores?.interview, total: a.scores?.total }
+          : {}),
+      })),
+      publishedAt: now,
+      endsAt: new Date(now.getTime() + days * 86_400_000),
+    });
+    await this.d.events.record(
+      ctx,
+      'notice.published',
+      { type: 'Notice', id: String(notice._id) },
+      { vacancy: vacancyId, entries: listed.length },
+    );
+    return String(notice._id);
+  }
+
+  async notices(actor: Actor, vacancyId: string) {
+    const { vacancy } = await this.forVacancy(actor, vacancyId);
+    return Notice.find({ vacancy: vacancy._id }).sort({ publishedAt: -1 }).lean<NoticeDoc[]>();
+  }
+
+  async getNotice(id: string) {
+    const notice = Types.ObjectId.isValid(id) ? await Notice.findById(id).lean<NoticeDoc>() : null;
+    if (!notice) throw new NotFoundError();
+    return notice;
+  }
+
+  private async noticeForStaff(actor: Actor, noticeId: string) {
+    const org = await posterOrganisation(actor);
+    const notice = await this.getNotice(noticeId);
+    if (String(notice.postedBy) !== String(org._id)) throw new NotFoundError();
+    return notice;
+  }
+
+  /** An objection received during the notice period (by phone, letter or in person), recorded by staff. */
+  async addObjection(ctx: Ctx & { actor: Actor }, noticeId: string, text: string) {
+    const notice = await this.noticeForStaff(ctx.actor, noticeId);
+    await Notice.updateOne(
+      { _id: notice._id },
+      { $push: { objections: { at: this.d.clock.now(), text, resolution: '', resolvedAt: null } } },
+    );
+    await this.d.events.record(ctx, 'notice.objection', { type: 'Notice', id: noticeId });
+  }
+
+  async resolveObjection(ctx: Ctx & { actor: Actor }, noticeId: string, index: number, resolution: string) {
+    const notice = await this.noticeForStaff(ctx.actor, noticeId);
+    if (!notice.objections[index]) throw new NotFoundError();
+    // The whole array is written back: FerretDB has no positional updates.
+    const objections = notice.objections.map((o, i) =>
+      i === index ? { ...o, resolution, resolvedAt: this.d.clock.now() } : o,
+    );
+    await Notice.updateOne({ _id: notice._id }, { $set: { objections } });
+    await this.d.events.record(ctx, 'notice.objection_resolved', { type: 'Notice', id: noticeId }, { index });
+  }
+
+  /** The candidate's answer to an offer. Declining ends the application (withdrawn, "declined the offer"). */
+  async answerOffer(ctx: Ctx & { actor: Actor }, id: string, accept: boolean) {
+    const { app } = await this.mineOne(ctx.actor, id);
+    if (app.stage !== 'offer' || app.outcome || app.offer?.acceptedAt || app.offer?.declinedAt) {
+      throw new ConflictError('applications.errors.noOffer');
+    }
+    const now = this.d.clock.now();
+    if (accept) {
+      await Application.updateOne({ _id: app._id, 'offer.acceptedAt': null }, { $set: { 'offer.acceptedAt': now } });
+      await this.d.events.record(ctx, 'application.offer_accepted', { type: 'Application', id });
+    } else {
+      await Application.updateOne({ _id: app._id }, { $set: { 'offer.declinedAt': now } });
+      await this.move(ctx, id, { action: 'withdraw', note: 'declined the offer' });
+    }
+  }
+
   /** Counts per stage for a vacancy's board. */
   static countByStage(apps: ApplicationDoc[]) {
     const counts: Record<string, number> = {};
     for (const a of apps) counts[a.outcome ?? a.stage] = (counts[a.outcome ?? a.stage] ?? 0) + 1;
     return counts;
   }
+}
+
+/** The short reference staff use on score sheets: the last 8 characters of the application id. */
+export function applicationRef(id: unknown): string {
+  return String(id).slice(-8).toLowerCase();
 }

@@ -60,6 +60,19 @@ applicationSchema.index({ candidate: 1, submittedAt: -1 });
 applicationSchema.index({ postedBy: 1, vacancy: 1, stage: 1 });
 applicationSchema.index({ announcement: 1, candidate: 1 });
 
+/** Staff's internal notes on an application: never shown to the candidate, never in emails. */
+const noteSchema = new Schema(
+  {
+    application: { type: Schema.Types.ObjectId, ref: 'Application', required: true },
+    author: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    authorName: { type: String, default: '' },
+    text: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+noteSchema.index({ application: 1, at: 1 });
+
 /** 公示: the provisional hires of a vacancy, published with masked names for a notice period. */
 const noticeSchema = new Schema(
   {
@@ -113,5 +126,6 @@ const stepSchema = new Schema(
 export type ApplicationDoc = InferSchemaType<typeof applicationSchema> & { _id: Types.ObjectId };
 export const Application = model('Application', applicationSchema);
 export const ApplicationStep = model('ApplicationStep', stepSchema);
+export const ApplicationNote = model('ApplicationNote', noteSchema);
 export type NoticeDoc = InferSchemaType<typeof noticeSchema> & { _id: Types.ObjectId };
 export const Notice = model('Notice', noticeSchema);

@@ -140,9 +140,23 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     const stage = typeof req.query.stage === 'string' ? req.query.stage : '';
     const eligibility = typeof req.query.eligibility === 'string' ? req.query.eligibility : '';
     const counts = Applications.countByStage(apps);
+    const sort =
+      req.query.sort === 'written' || req.query.sort === 'total' || req.query.sort === 'name'
+        ? req.query.sort
+        : 'submitted';
     const shown = apps
       .filter((a) => !stage || (a.outcome ?? a.stage) === stage)
-      .filter((a) => !eligibility || (a.eligibility as { outcome?: string })?.outcome === eligibility);
+      .filter((a) => !eligibility || (a.eligibility as { outcome?: string })?.outcome === eligibility)
+      .sort((x, y) =>
+        sort === 'name'
+          ? String((x.snapshot as { legalName?: string }).legalName).localeCompare(
+              String((y.snapshot as { legalName?: string }).legalName),
+              'zh-CN',
+            )
+          : sort === 'submitted'
+            ? x.submittedAt.getTime() - y.submittedAt.getTime()
+            : (y.scores?.[sort] ?? -1) - (x.scores?.[sort] ?? -1),
+      );
     const notices = await applications.notices(actorOf(req), String(req.params.id));
     res.render('pages/applications/board', {
       title: req.t('applications.board.title', { title: vacancy.title }),
@@ -161,13 +175,18 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       })),
       stage,
       eligibility,
+      sort,
+      sorts: ['submitted', 'name', 'written', 'total'].map((k) => ({ key: k, current: k === sort })),
+      reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
       items: shown.map((a) => present(a, req.locale)),
     });
   });
 
   router.get('/manage/applications/:id', requireRole('staff'), async (req, res) => {
     const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), String(req.params.id));
+    const notes = await applications.notesFor(actorOf(req), String(req.params.id));
     res.render('pages/applications/staff-one', {
+      notes,
       title: (app.snapshot as { legalName?: string }).legalName ?? '',
       a: present(app, req.locale),
       vacancy,
@@ -211,6 +230,41 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     }
     req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);
     res.redirect(303, `/manage/applications/${id}`);
+  });
+
+  router.get('/manage/vacancies/:id/applications.csv', requireRole('staff', 'coordinator'), async (req, res) => {
+    const csv = await applications.exportCsv(actorCtx(req), String(req.params.id), req.t);
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="applicants-${String(req.params.id)}.csv"`);
+    res.send(csv);
+  });
+
+  router.post('/manage/applications/:id/notes', requireRole('staff'), async (req, res) => {
+    const text = String((req.body as Record<string, unknown>)?.text ?? '')
+      .trim()
+      .slice(0, 2000);
+    if (text) await applications.addNote(actorCtx(req), String(req.params.id), text);
+    res.redirect(303, `/manage/applications/${req.params.id}`);
+  });
+
+  router.post('/manage/vacancies/:id/bulk', requireRole('staff'), async (req, res) => {
+    const id = String(req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const ids = (Array.isArray(body.ids) ? body.ids : body.ids ? [body.ids] : []).map(String).slice(0, 500);
+    const reason = REJECT_REASONS.find((r) => r === body.reason) ?? 'qualification';
+    const move: Move =
+      body.action === 'reject'
+        ? { action: 'reject', reason, message: String(body.message ?? '').slice(0, 1000) }
+        : { action: 'advance' };
+    const result = await applications.bulk(actorCtx(req), id, ids, move);
+    req.flash(result.failed.length ? 'info' : 'success', 'applications.board.bulkDone', {
+      done: result.done,
+      failed: result.failed.length,
+    });
+    res.redirect(
+      303,
+      `/manage/vacancies/${id}/applications${typeof body.stage === 'string' && body.stage ? `?stage=${encodeURIComponent(body.stage)}` : ''}`,
+    );
   });
 
   router.post('/manage/applications/:id/scores', requireRole('staff'), async (req, res) => {

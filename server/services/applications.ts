@@ -9,6 +9,7 @@ import type { Outbox } from '../mail/outbox';
 import { Announcement } from '../../models/Announcement';
 import {
   Application,
+  ApplicationNote,
   ApplicationStep,
   Notice,
   type ApplicationDoc,
@@ -21,7 +22,9 @@ import { Vacancy, type VacancyDoc } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import { evaluateEligibility } from './eligibility';
 import type { Events } from './events';
+import { coordinatorCovers } from './organisations';
 import { posterOrganisation } from './postings';
+import { maskIdCard } from './idcard';
 import type { Profiles } from './profiles';
 import { cutOff, maskName, places, rank, rulesFor, total } from './selection';
 
@@ -193,11 +196,15 @@ export class Applications {
     return { app, vacancy };
   }
 
-  /** A vacancy's applications for the staff who manage it. */
-  async forVacancy(actor: Actor, vacancyId: string) {
-    const org = await posterOrganisation(actor);
+  /** A vacancy's applications: for the staff who manage it, and (read-only) for coordinators covering its unit. */
+  async forVacancy(actor: Actor, vacancyId: string, options: { read?: boolean } = {}) {
     const vacancy = Types.ObjectId.isValid(vacancyId) ? await Vacancy.findById(vacancyId).lean<VacancyDoc>() : null;
-    if (!vacancy || String(vacancy.postedBy) !== String(org._id)) throw new NotFoundError();
+    if (options.read && actor.role === 'coordinator') {
+      if (!vacancy || !coordinatorCovers(actor, vacancy)) throw new NotFoundError();
+    } else {
+      const org = await posterOrganisation(actor);
+      if (!vacancy || String(vacancy.postedBy) !== String(org._id)) throw new NotFoundError();
+    }
     const apps = await Application.find({ vacancy: vacancy._id })
       .sort({ submittedAt: 1 })
       .limit(2000)
@@ -479,6 +486,90 @@ export class Applications {
       await Application.updateOne({ _id: app._id }, { $set: { 'offer.declinedAt': now } });
       await this.move(ctx, id, { action: 'withdraw', note: 'declined the offer' });
     }
+  }
+
+  async notesFor(actor: Actor, id: string) {
+    await this.forStaff(actor, id);
+    return ApplicationNote.find({ application: id }).sort({ at: 1 }).lean();
+  }
+
+  async addNote(ctx: Ctx & { actor: Actor }, id: string, text: string) {
+    await this.forStaff(ctx.actor, id);
+    await ApplicationNote.create({
+      application: id,
+      author: ctx.actor.id,
+      authorName: ctx.actor.name,
+      text,
+      at: this.d.clock.now(),
+    });
+    await this.d.events.record(ctx, 'application.note', { type: 'Application', id });
+  }
+
+  /** Qualification review on a selection: pass or reject many at once, each through the state machine. */
+  async bulk(ctx: Ctx & { actor: Actor }, vacancyId: string, ids: string[], move: Move) {
+    const { apps } = await this.forVacancy(ctx.actor, vacancyId);
+    const mine = new Set(apps.map((a) => String(a._id)));
+    let done = 0;
+    const failed: string[] = [];
+    for (const id of ids.filter((x) => mine.has(x))) {
+      try {
+        await this.move(ctx, id, move);
+        done += 1;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        failed.push(id);
+      }
+    }
+    return { done, failed };
+  }
+
+  /**
+   * The applicants as CSV (UTF-8 with a BOM so that Excel reads Chinese), recorded as an event. ID numbers are
+   * masked; cells that a spreadsheet would run as formulas are neutralised.
+   */
+  async exportCsv(ctx: Ctx & { actor: Actor }, vacancyId: string, t: (key: string) => string): Promise<string> {
+    const { vacancy, apps } = await this.forVacancy(ctx.actor, vacancyId, { read: true });
+    const profiles = await Promise.all(apps.map((a) => this.d.profiles.find(String(a.candidate))));
+    const cell = (v: unknown) => {
+      let s = v === null || v === undefined ? '' : String(v);
+      if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const header = [
+      'ref',
+      'name',
+      'idNumber',
+      'phone',
+      'stage',
+      'eligibility',
+      'written',
+      'interview',
+      'total',
+      'submitted',
+    ].map((k) => t(`applications.export.${k}`));
+    const rows = apps.map((a, i) => {
+      const snap = a.snapshot as { legalName?: string; phone?: string };
+      const profile = profiles[i];
+      return [
+        applicationRef(a._id),
+        snap.legalName,
+        profile?.idCipher ? maskIdCard(this.d.profiles.decryptId(profile)) : '',
+        snap.phone,
+        t(`applications.stages.${a.outcome ?? a.stage}`),
+        t(`eligibility.outcomes.${(a.eligibility as { outcome?: string })?.outcome ?? 'eligible'}`),
+        a.scores?.written,
+        a.scores?.interview,
+        a.scores?.total,
+        a.submittedAt.toISOString(),
+      ].map(cell);
+    });
+    await this.d.events.record(
+      ctx,
+      'application.exported',
+      { type: 'Vacancy', id: String(vacancy._id) },
+      { rows: apps.length },
+    );
+    return `\uFEFF${[header.map(cell), ...rows].map((r) => r.join(',')).join('\r\n')}\r\n`;
   }
 
   /** Counts per stage for a vacancy's board. */

@@ -73,6 +73,10 @@ export class Profiles {
     };
   }
 
+  decryptId(profile: Pick<ProfileDoc, 'idCipher'>): string {
+    return profile.idCipher ? this.cipher.decrypt(profile.idCipher) : '';
+  }
+
   /** The ID number as staff see it: masked. Reading it in full is a separate, audited act. */
   maskedId(profile: Pick<ProfileDoc, 'idCipher'> | null): string {
     return profile?.idCipher ? maskIdCard(this.cipher.decrypt(profile.idCipher)) : '';

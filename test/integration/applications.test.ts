@@ -271,3 +271,88 @@ describe('who sees applications', () => {
     expect((await Application.findById(app._id).lean())?.version).toBe(0);
   });
 });
+
+describe('notes, bulk review and export', () => {
+  it('when staff write an internal note, then the candidate never sees it, on the page or by email', async () => {
+    const { vacancy, staffAgent } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    await apply(agent, String(vacancy._id));
+    const app = (await Application.findOne({ candidate: user._id }).lean())!;
+    await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { text: '内部：电话沟通过，意向强烈' },
+      `/manage/applications/${app._id}/notes`,
+    );
+    expect((await staffAgent.get(`/manage/applications/${app._id}`)).text).toContain('内部：电话沟通过');
+    await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { action: 'reject', reason: 'documents', message: '请补充学位证。' },
+      `/manage/applications/${app._id}/move`,
+    );
+    await t.deliver();
+    expect((await agent.get(`/me/applications/${app._id}`)).text).not.toContain('内部');
+    expect(
+      t.smtp
+        .to(user.email)
+        .map((m) => m.text)
+        .join('\n'),
+    ).not.toContain('内部');
+  });
+
+  it('when staff pass a selection at qualification review, then each selected application moves and the others stay', async () => {
+    const { vacancy, staffAgent } = await postingSetting();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const { user, agent } = await candidateWithProfile();
+      await apply(agent, String(vacancy._id));
+      ids.push(String((await Application.findOne({ candidate: user._id }).lean())!._id));
+    }
+    const res = await submitForm(
+      staffAgent,
+      `/manage/vacancies/${vacancy._id}/applications`,
+      { action: 'advance', ids: [ids[0]!, ids[2]!] },
+      `/manage/vacancies/${vacancy._id}/bulk`,
+    );
+    expect(res.status).toBe(303);
+    const stages = await Promise.all(ids.map(async (id) => (await Application.findById(id).lean())!.stage));
+    expect(stages).toEqual(['qualification_review', 'submitted', 'qualification_review']);
+  });
+
+  it('when applicants are exported, then the CSV opens in Excel (BOM), masks ID numbers, neutralises formulas, is recorded, and is refused to other organisations', async () => {
+    const { vacancy, staffAgent } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    await apply(agent, String(vacancy._id));
+    const { Application: A } = await import('../../models/Application');
+    await A.updateOne({ candidate: user._id }, { $set: { 'snapshot.legalName': '=HYPERLINK("http://evil")' } });
+    const res = await staffAgent
+      .get(`/manage/vacancies/${vacancy._id}/applications.csv`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const body = res.body as Buffer;
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = body.toString('utf8');
+    expect(text).toContain('报名编号,姓名');
+    expect(text).toMatch(/1307\*{10}\d{3}[\dX]/);
+    expect(text).not.toMatch(/130722\d{11}[\dX]/);
+    expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    const { Event } = await import('../../models/Event');
+    expect(await Event.countDocuments({ action: 'application.exported', subjectId: String(vacancy._id) })).toBe(1);
+    const outsider = t.agent();
+    await loginAs(outsider, (await makeUser({ role: 'staff', org: (await makeOrg())._id })).email);
+    expect((await outsider.get(`/manage/vacancies/${vacancy._id}/applications.csv`)).status).toBe(404);
+    const langfang = t.agent();
+    await loginAs(langfang, (await makeUser({ role: 'coordinator', scopeUnit: '1310' })).email);
+    expect((await langfang.get(`/manage/vacancies/${vacancy._id}/applications.csv`)).status).toBe(404);
+    const zhangjiakou = t.agent();
+    await loginAs(zhangjiakou, (await makeUser({ role: 'coordinator', scopeUnit: '1307' })).email);
+    expect((await zhangjiakou.get(`/manage/vacancies/${vacancy._id}/applications.csv`)).status).toBe(200);
+  });
+});

@@ -26,6 +26,12 @@ const applicationSchema = new Schema(
     statement: { type: String, default: '' },
     consentAt: { type: Date, required: true },
     eligibility: { outcome: String, checks: { type: Schema.Types.Mixed, default: [] } },
+    /** The documents shared with this application (ids in the file store), and their names and types. */
+    documents: { type: [String], default: [] },
+    documentMeta: {
+      type: [{ id: String, kind: String, name: String, mime: String, size: Number, _id: false }],
+      default: [],
+    },
     /** The profile as it was when applying (never the ID number). */
     snapshot: { type: Schema.Types.Mixed, default: {} },
     scores: {

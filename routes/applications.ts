@@ -13,6 +13,7 @@ import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
 import { checkbox, optionalDate, optionalText } from './schemas';
+import { sendDocument } from './me';
 
 const applySchema = z.object({ statement: optionalText(2000), consent: checkbox });
 const score = z
@@ -29,7 +30,11 @@ const score = z
       .nullable(),
   );
 const scoresSchema = z.object({ written: score, interview: score });
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 1 } });
+const upload = multer({
+  storage: multer.memoryStorage(),
+  defParamCharset: 'utf8',
+  limits: { fileSize: 1024 * 1024, files: 1 },
+});
 const withdrawSchema = z.object({ note: optionalText(500) });
 const moveSchema = z.discriminatedUnion('action', [
   z.object({
@@ -237,6 +242,10 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.set('Content-Disposition', `attachment; filename="applicants-${String(req.params.id)}.csv"`);
     res.send(csv);
+  });
+
+  router.get('/manage/applications/:id/documents/:doc', requireRole('staff'), async (req, res) => {
+    sendDocument(res, await services.documents.forStaff(actorCtx(req), String(req.params.id), String(req.params.doc)));
   });
 
   router.post('/manage/applications/:id/notes', requireRole('staff'), async (req, res) => {

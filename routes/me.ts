@@ -1,5 +1,8 @@
 // The candidate's own pages: profile (and, with applications, their applications).
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
+import multer from 'multer';
+import { MAX_UPLOAD_BYTES } from '../server/storage';
+import { DOCUMENT_KINDS } from '../models/CandidateProfile';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
@@ -128,10 +131,70 @@ function values(profile: ProfileDoc | null, idNumber: string): Record<string, un
   return v;
 }
 
+/** Sends a stored document as a download under the name its owner gave it. */
+export function sendDocument(res: Response, file: { data: Buffer; name: string; mime: string }) {
+  res.set('Content-Type', file.mime);
+  res.set('Content-Disposition', `attachment; filename="document"; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+  res.set('Cache-Control', 'private, no-store');
+  res.send(file.data);
+}
+
+// defParamCharset: Chinese file names arrive as UTF-8, not Latin-1.
+const upload = multer({
+  storage: multer.memoryStorage(),
+  defParamCharset: 'utf8',
+  limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 },
+});
+
 export function meRouter({ services }: RouteDeps): Router {
   const router = Router();
-  const { profiles } = services;
+  const { profiles, documents } = services;
   router.use('/me/profile', requireRole('candidate'));
+  router.use('/me/documents', requireRole('candidate'));
+
+  async function profilePage(req: Request, res: Response, status: number, errors: Record<string, string> = {}) {
+    const mine = await profiles.mine(actorOf(req));
+    res.status(status).render('pages/me/profile', {
+      ...formLocals(req, mine.completeness),
+      values: values(mine.profile, mine.idNumber),
+      documents: mine.profile?.documents ?? [],
+      kinds: DOCUMENT_KINDS.map((k) => ({ value: k, label: req.t(`documents.kinds.${k}`) })),
+      docErrors: Object.keys(errors).length ? Object.values(errors).map((k) => req.t(k)) : null,
+    });
+  }
+
+  router.post('/me/documents', (req, res, next) => {
+    upload.single('file')(req, res, (err: unknown) => {
+      if (err) {
+        const code = (err as { code?: string }).code;
+        return void profilePage(req, res, code === 'LIMIT_FILE_SIZE' ? 413 : 400, {
+          file: code === 'LIMIT_FILE_SIZE' ? 'documents.errors.size' : 'documents.errors.upload',
+        }).catch(next);
+      }
+      const kind = DOCUMENT_KINDS.find((k) => k === (req.body as Record<string, unknown>)?.kind);
+      if (!req.file || !kind) return void profilePage(req, res, 422, { file: 'documents.errors.missing' }).catch(next);
+      documents
+        .add(actorCtx(req), kind, req.file)
+        .then(() => {
+          req.flash('success', 'documents.uploaded');
+          res.redirect(303, '/me/profile#documents');
+        })
+        .catch((e: unknown) =>
+          e instanceof ValidationError ? profilePage(req, res, 422, e.fields) : Promise.reject(e),
+        )
+        .catch(next);
+    });
+  });
+
+  router.get('/me/documents/:id', async (req, res) => {
+    sendDocument(res, await documents.forOwner(actorOf(req), String(req.params.id)));
+  });
+
+  router.post('/me/documents/:id/delete', async (req, res) => {
+    await documents.remove(actorCtx(req), String(req.params.id));
+    req.flash('success', 'documents.removed');
+    res.redirect(303, '/me/profile#documents');
+  });
 
   const formLocals = (req: Request, completeness: unknown) => ({
     title: req.t('profile.title'),
@@ -160,11 +223,7 @@ export function meRouter({ services }: RouteDeps): Router {
   });
 
   router.get('/me/profile', async (req, res) => {
-    const mine = await profiles.mine(actorOf(req));
-    res.render('pages/me/profile', {
-      ...formLocals(req, mine.completeness),
-      values: values(mine.profile, mine.idNumber),
-    });
+    await profilePage(req, res, 200);
   });
 
   router.post('/me/profile', async (req, res, next) => {
@@ -175,7 +234,17 @@ export function meRouter({ services }: RouteDeps): Router {
     } catch (err) {
       if (!(err instanceof ValidationError)) return next(err);
       const mine = await profiles.mine(actorOf(req));
-      return renderInvalid(res, 'pages/me/profile', formLocals(req, mine.completeness), err.fields, req.body);
+      return renderInvalid(
+        res,
+        'pages/me/profile',
+        {
+          ...formLocals(req, mine.completeness),
+          documents: mine.profile?.documents ?? [],
+          kinds: DOCUMENT_KINDS.map((k) => ({ value: k, label: req.t(`documents.kinds.${k}`) })),
+        },
+        err.fields,
+        req.body,
+      );
     }
     req.flash('success', 'profile.saved');
     res.redirect(303, '/me/profile');

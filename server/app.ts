@@ -36,6 +36,9 @@ import { Vacancies } from './services/vacancies';
 import { Profiles } from './services/profiles';
 import { Applications } from './services/applications';
 import { FieldCipher } from './crypto';
+import { Documents } from './services/documents';
+import { FsStore, GridFsStore } from './storage';
+import path from 'node:path';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
 import './db/connect'; // query sanitising settings apply to every app
@@ -76,7 +79,10 @@ export function createServices(deps: AppDeps) {
   const cipher = new FieldCipher(config.dataKey);
   const profiles = new Profiles(cipher, events);
   const applications = new Applications({ clock, notify, outbox, events, profiles, baseUrl: config.baseUrl });
+  const store = config.storage === 'gridfs' ? new GridFsStore() : new FsStore(path.join(config.dataDir, 'uploads'));
+  const documents = new Documents(store, clock, events);
   return {
+    documents,
     outbox,
     notify,
     events,

@@ -29,6 +29,7 @@ const envSchema = z.object({
   RATE_LIMIT_SIGNUP: intFrom(10),
   RATE_LIMIT_RESET: intFrom(5),
   MAIL_POLL_MS: intFrom(2000),
+  STORAGE: z.enum(['fs', 'gridfs']).default('fs'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -59,6 +60,8 @@ export interface Config {
     readonly windowMs: number;
   };
   readonly mailPollMs: number;
+  /** Uploaded documents: files under DATA_DIR/uploads, or GridFS for multi-instance deployments. */
+  readonly storage: 'fs' | 'gridfs';
 }
 
 export class ConfigError extends Error {}
@@ -117,6 +120,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       windowMs: 15 * 60 * 1000,
     },
     mailPollMs: e.MAIL_POLL_MS,
+    storage: e.STORAGE,
     ...overrides,
   };
   return Object.freeze(config);

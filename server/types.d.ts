@@ -19,6 +19,13 @@ declare global {
   }
 }
 
+declare module 'multer' {
+  interface Options {
+    /** Charset of multipart parameters such as file names (multer ≥ 2.1; not yet in @types/multer 2.0). */
+    defParamCharset?: string;
+  }
+}
+
 declare module 'express-session' {
   interface SessionData {
     flash?: { kind: string; key: string; params?: Record<string, unknown> }[];

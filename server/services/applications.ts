@@ -151,6 +151,14 @@ export class Applications {
         pipeline: vacancy.pipeline,
         stage: 'submitted',
         statement: input.statement,
+        documents: profile!.documents.map((d) => d.id),
+        documentMeta: profile!.documents.map((d) => ({
+          id: d.id,
+          kind: d.kind,
+          name: d.name,
+          mime: d.mime,
+          size: d.size,
+        })),
         consentAt: now,
         eligibility,
         snapshot: {

@@ -44,6 +44,15 @@ const applicationSchema = new Schema(
       declinedAt: { type: Date, default: null },
     },
     contractDate: { type: Date, default: null },
+    /** The interview appointment; `sequence` grows with each reschedule (the calendar invitation's SEQUENCE). */
+    interview: {
+      at: { type: Date, default: null },
+      minutes: { type: Number, default: 30 },
+      place: { type: String, default: '' },
+      panel: { type: String, default: '' },
+      sequence: { type: Number, default: 0 },
+      confirmedAt: { type: Date, default: null },
+    },
     history: {
       type: [
         {

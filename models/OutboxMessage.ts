@@ -12,6 +12,8 @@ const outboxSchema = new Schema(
     to: { type: String, required: true },
     data: { type: Schema.Types.Mixed, default: {} },
     headers: { type: Schema.Types.Mixed, default: {} },
+    /** Small generated attachments, e.g. a calendar invitation: [{ filename, content, contentType }]. */
+    attachments: { type: Schema.Types.Mixed, default: [] },
     /**
      * The state change this email announces. The message is written before that change; the worker sends only
      * once the change is visible (`subjectModel` document `subjectId` has `guardPath` equal to `guardValue`),

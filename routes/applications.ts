@@ -248,6 +248,48 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     sendDocument(res, await services.documents.forStaff(actorCtx(req), String(req.params.id), String(req.params.doc)));
   });
 
+  router.post('/manage/applications/:id/interview', requireRole('staff'), async (req, res) => {
+    const id = String(req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const at =
+      typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(body.at)
+        ? new Date(`${body.at}:00+08:00`)
+        : null;
+    const place = String(body.place ?? '')
+      .trim()
+      .slice(0, 200);
+    if (!at || !place) {
+      req.flash('error', 'applications.interview.invalid');
+      return res.redirect(303, `/manage/applications/${id}`);
+    }
+    try {
+      await applications.scheduleInterview(actorCtx(req), id, {
+        at,
+        minutes: Math.min(240, Math.max(10, Number(body.minutes) || 30)),
+        place,
+        panel: String(body.panel ?? '')
+          .trim()
+          .slice(0, 200),
+      });
+      req.flash('success', 'applications.interview.sent');
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
+    }
+    res.redirect(303, `/manage/applications/${id}`);
+  });
+
+  router.post('/me/applications/:id/interview', requireRole('candidate'), async (req, res) => {
+    try {
+      await applications.confirmInterview(actorCtx(req), String(req.params.id));
+      req.flash('success', 'applications.interview.confirmed');
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
+    }
+    res.redirect(303, `/me/applications/${req.params.id}`);
+  });
+
   router.post('/manage/applications/:id/notes', requireRole('staff'), async (req, res) => {
     const text = String((req.body as Record<string, unknown>)?.text ?? '')
       .trim()

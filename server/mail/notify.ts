@@ -251,4 +251,72 @@ export class Notify {
   ) {
     return this.applicationChange(person, app, 'applicationWithdrawn', {});
   }
+
+  /** An interview invitation (or its update) with a calendar file; the same UID and a higher SEQUENCE update it. */
+  interviewScheduled(
+    person: Person,
+    app: { id: string; title: string; school: string; link: string },
+    interview: { at: Date; minutes: number; place: string; sequence: number; local: string },
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `interview:${app.id}:${interview.sequence}`,
+      template: interview.sequence > 1 ? 'interviewRescheduled' : 'interviewScheduled',
+      locale: person.locale,
+      to: person.email,
+      data: {
+        name: person.name,
+        title: app.title,
+        school: app.school,
+        link: app.link,
+        when: interview.local,
+        place: interview.place,
+      },
+      attachments: [
+        {
+          filename: 'interview.ics',
+          contentType: 'text/calendar; charset=utf-8; method=REQUEST',
+          content: icsInvite(app, interview, this.baseUrl),
+        },
+      ],
+      guard: { model: 'Application', id: app.id, path: 'interview.sequence', value: interview.sequence, atLeast: true },
+    });
+  }
+}
+
+const icsText = (s: string) =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/([,;])/g, '\\$1')
+    .replace(/\r?\n/g, '\\n');
+const icsTime = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
+/** An iCalendar (RFC 5545) request for one interview. */
+export function icsInvite(
+  app: { id: string; title: string; school: string; link: string },
+  interview: { at: Date; minutes: number; place: string; sequence: number },
+  baseUrl: string,
+): string {
+  const host = new URL(baseUrl).hostname;
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//TeachBridge//Interviews//ZH',
+    'METHOD:REQUEST',
+    'BEGIN:VEVENT',
+    `UID:interview-${app.id}@${host}`,
+    `SEQUENCE:${interview.sequence}`,
+    `DTSTAMP:${icsTime(new Date())}`,
+    `DTSTART:${icsTime(interview.at)}`,
+    `DTEND:${icsTime(new Date(interview.at.getTime() + interview.minutes * 60_000))}`,
+    `SUMMARY:${icsText(`${app.school} ${app.title} 面试 / interview`)}`,
+    `LOCATION:${icsText(interview.place)}`,
+    `DESCRIPTION:${icsText(app.link)}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }

@@ -24,6 +24,7 @@ export interface MailIntent {
   guard?: Guard;
   /** Extra headers, e.g. List-Unsubscribe. */
   headers?: Record<string, string>;
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 export class Outbox {
@@ -42,6 +43,7 @@ export class Outbox {
         to: intent.to,
         data: intent.data,
         headers: intent.headers ?? {},
+        attachments: intent.attachments ?? [],
         subjectModel: intent.guard?.model ?? null,
         subjectId: intent.guard?.id ?? null,
         guardPath: intent.guard?.path ?? null,

@@ -10,7 +10,7 @@ import { isDuplicateKey } from '../errors';
 import type { Logger } from '../logger';
 import { OutboxClaim, OutboxMessage, type OutboxDoc } from '../../models/OutboxMessage';
 import { renderEmail } from './render';
-import { isPermanentMailError, type MailTransport } from './transport';
+import { isPermanentMailError, type MailTransport, type OutgoingMail } from './transport';
 
 export interface MailWorkerOptions {
   transport: MailTransport;
@@ -190,6 +190,7 @@ export class MailWorker {
         html: rendered.html,
         messageId: `<outbox-${id}@${this.o.messageIdDomain}>`,
         headers: (message.headers ?? {}) as Record<string, string>,
+        attachments: (message.attachments ?? []) as OutgoingMail['attachments'],
       });
       try {
         await OutboxClaim.create({ _id: `${id}#sent`, by: this.instanceId, at: this.o.clock.now() });
@@ -210,7 +211,14 @@ export class MailWorker {
     await OutboxMessage.updateOne(
       { _id: message._id },
       {
-        $set: { status: 'sent', sentAt: this.o.clock.now(), smtpResponse: response, lastError: '', data: {} },
+        $set: {
+          status: 'sent',
+          sentAt: this.o.clock.now(),
+          smtpResponse: response,
+          lastError: '',
+          data: {},
+          attachments: [],
+        },
       },
     );
   }

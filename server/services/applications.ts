@@ -496,6 +496,55 @@ export class Applications {
     }
   }
 
+  /** Schedules (or reschedules) the interview; the candidate gets an invitation with a calendar file. */
+  async scheduleInterview(
+    ctx: Ctx & { actor: Actor },
+    id: string,
+    input: { at: Date; minutes: number; place: string; panel: string },
+  ) {
+    const { app, vacancy } = await this.forStaff(ctx.actor, id);
+    if (app.stage !== 'interview' || app.outcome) throw new ConflictError('applications.errors.notAtInterview');
+    const sequence = (app.interview?.sequence ?? 0) + 1;
+    const candidate = await User.findById(app.candidate).lean();
+    if (candidate) {
+      const locale = candidate.locale === 'en' ? 'en' : 'zh-CN';
+      const local = new Intl.DateTimeFormat(locale, {
+        timeZone: 'Asia/Shanghai',
+        dateStyle: 'full',
+        timeStyle: 'short',
+      }).format(input.at);
+      await this.d.notify.interviewScheduled(
+        { email: candidate.email, name: candidate.name, locale },
+        { id, title: vacancy.title, school: vacancy.schoolName, link: `${this.d.baseUrl}/me/applications/${id}` },
+        { at: input.at, minutes: input.minutes, place: input.place, sequence, local },
+      );
+    }
+    await Application.updateOne({ _id: app._id }, { $set: { interview: { ...input, sequence, confirmedAt: null } } });
+    await this.d.events.record(
+      ctx,
+      sequence > 1 ? 'interview.rescheduled' : 'interview.scheduled',
+      { type: 'Application', id },
+      { at: input.at, sequence },
+    );
+    this.d.outbox.nudge();
+  }
+
+  async confirmInterview(ctx: Ctx & { actor: Actor }, id: string) {
+    const { app } = await this.mineOne(ctx.actor, id);
+    if (!app.interview?.at || app.stage !== 'interview' || app.outcome)
+      throw new ConflictError('applications.errors.notAtInterview');
+    await Application.updateOne(
+      { _id: app._id, 'interview.sequence': app.interview.sequence },
+      { $set: { 'interview.confirmedAt': this.d.clock.now() } },
+    );
+    await this.d.events.record(
+      ctx,
+      'interview.confirmed',
+      { type: 'Application', id },
+      { sequence: app.interview.sequence },
+    );
+  }
+
   async notesFor(actor: Actor, id: string) {
     await this.forStaff(actor, id);
     return ApplicationNote.find({ application: id }).sort({ at: 1 }).lean();

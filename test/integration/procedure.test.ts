@@ -258,3 +258,49 @@ describe('public notice, offer and signing', () => {
     expect(await Application.findById(a.id).lean()).toMatchObject({ outcome: 'withdrawn', stage: 'offer' });
   });
 });
+
+describe('interviews', () => {
+  it('when staff schedule an interview, then the candidate gets an invitation with a calendar file, confirms, and a reschedule updates the same event', async () => {
+    const { vacancy, agent, actor } = await setting(1);
+    const a = await applicant(String(vacancy._id), '周敏');
+    await bringTo(actor, a.id, 'written_exam');
+    await t.services.applications.recordScores({ actor }, a.id, { written: 90, interview: null });
+    await bringTo(actor, a.id, 'interview');
+    const res = await submitForm(
+      agent,
+      `/manage/applications/${a.id}`,
+      { at: '2027-01-06T09:30', minutes: '30', place: '张北二中 行政楼301', panel: '王、李、赵' },
+      `/manage/applications/${a.id}/interview`,
+    );
+    expect(res.status).toBe(303);
+    await t.deliver();
+    const invite = t.smtp.to(a.user.email).find((m) => m.subject.startsWith('面试通知'))!;
+    expect(invite.text).toContain('张北二中 行政楼301');
+    const ics = invite.parsed.attachments.find((x) => x.contentType.startsWith('text/calendar'))!;
+    const body = ics.content.toString('utf8');
+    expect(body).toContain(`UID:interview-${a.id}@teachbridge.test`);
+    expect(body).toContain('SEQUENCE:1');
+    expect(body).toContain('DTSTART:20270106T013000Z');
+    expect(body).toContain('DTEND:20270106T020000Z');
+
+    const candidate = t.agent();
+    await loginAs(candidate, a.user.email);
+    await submitForm(candidate, `/me/applications/${a.id}`, {}, `/me/applications/${a.id}/interview`);
+    expect((await Application.findById(a.id).lean())?.interview?.confirmedAt).toBeInstanceOf(Date);
+
+    await submitForm(
+      agent,
+      `/manage/applications/${a.id}`,
+      { at: '2027-01-07T14:00', minutes: '30', place: '线上：会议号 123', panel: '' },
+      `/manage/applications/${a.id}/interview`,
+    );
+    await t.deliver();
+    const update = t.smtp.to(a.user.email).find((m) => m.subject.startsWith('面试时间变更'))!;
+    const updated = update.parsed.attachments[0]!.content.toString('utf8');
+    expect(updated).toContain(`UID:interview-${a.id}@teachbridge.test`);
+    expect(updated).toContain('SEQUENCE:2');
+    expect(updated).toContain('LOCATION:线上：会议号 123');
+    const after = (await Application.findById(a.id).lean())!;
+    expect(after.interview).toMatchObject({ sequence: 2, confirmedAt: null, place: '线上：会议号 123' });
+  });
+});

@@ -10,6 +10,13 @@ import { Announcement } from '../models/Announcement';
 import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Organisation';
 import { JobAlert } from '../models/JobAlert';
 import { Vacancy } from '../models/Vacancy';
+import { Application, Notice } from '../models/Application';
+import { CandidateProfile } from '../models/CandidateProfile';
+import { FieldCipher } from '../server/crypto';
+import { checkDigit } from '../server/services/idcard';
+import { evaluateEligibility } from '../server/services/eligibility';
+import { stagesOf } from '../server/services/applications';
+import { maskName, total } from '../server/services/selection';
 import { User } from '../models/User';
 
 export const DEMO_PASSWORD = 'teachbridge-demo';
@@ -140,7 +147,12 @@ const STATE_DEMOS: { row: number; status: 'draft' | 'in_review' | 'closed' | 'fi
 ];
 
 /** Seeds the demo. With ifEmpty, does nothing when any user exists; returns whether it seeded. */
-export async function seedDemo(options: { argon2: PasswordCost; ifEmpty?: boolean; now?: Date }): Promise<boolean> {
+export async function seedDemo(options: {
+  argon2: PasswordCost;
+  dataKey: string;
+  ifEmpty?: boolean;
+  now?: Date;
+}): Promise<boolean> {
   if (options.ifEmpty && (await User.estimatedDocumentCount()) > 0) return false;
   const now = options.now ?? new Date();
   const ids = new Map(ORGS.map((o) => [o.key, new Types.ObjectId()]));
@@ -210,6 +222,7 @@ export async function seedDemo(options: { argon2: PasswordCost; ifEmpty?: boolea
   // The demo candidate follows shortage-subject jobs in Zhangjiakou; the first digest goes out on the first
   // scheduler run (or from /dev/mailbox).
   const candidate = await User.findOne({ email: 'candidate@demo.teachbridge.cn' }).lean();
+  await seedApplications(now, new FieldCipher(options.dataKey), passwordHash);
   await JobAlert.create({
     user: candidate!._id,
     query: 'unit=1307&shortage=1',
@@ -351,7 +364,7 @@ if (require.main === module) {
         });
     await connectDatabase(config.mongodbUri ?? embedded!.uri, config.mongodbUri ? undefined : 'teachbridge');
     await ensureIndexes();
-    const seeded = await seedDemo({ argon2: config.argon2, ifEmpty: true });
+    const seeded = await seedDemo({ argon2: config.argon2, dataKey: config.dataKey, ifEmpty: true });
     process.stdout.write(seeded ? 'Demo data created.\n' : 'The database already has users; nothing seeded.\n');
     await mongoose.disconnect();
     await embedded?.stop();
@@ -359,4 +372,181 @@ if (require.main === module) {
     process.stderr.write(`${String(err)}\n`);
     process.exit(1);
   });
+}
+
+// Demo candidates: [name, email or null (then generated), birth year, certificate pending?]
+const CANDIDATES: [string, string | null, number, boolean][] = [
+  ['张晓明', 'candidate@demo.teachbridge.cn', 2001, false],
+  ['Li Na', 'candidate.en@demo.teachbridge.cn', 2002, true],
+  ['王雨桐', null, 2000, false],
+  ['刘思远', null, 1999, false],
+  ['陈佳怡', null, 2001, false],
+  ['杨帆', null, 1998, false],
+  ['赵欣然', null, 2000, false],
+  ['黄子涵', null, 2001, false],
+  ['周晨', null, 1997, false],
+  ['吴可欣', null, 2000, false],
+  ['孙浩然', null, 1988, false],
+];
+
+/** Where each demo candidate stands in 张北二中's junior English special-post recruitment. */
+const STANDINGS: (string | null)[] = [
+  'public_notice', // 张晓明: on the published notice
+  'submitted', // Li Na: exam passed, certificate pending
+  'public_notice',
+  'interview',
+  'interview',
+  'written_exam',
+  'qualification_review',
+  'rejected',
+  'withdrawn',
+  'submitted',
+  null, // 孙浩然: too old for the post, has a profile only
+];
+
+async function seedApplications(now: Date, cipher: FieldCipher, passwordHash: string) {
+  const vacancy = await Vacancy.findOne({ title: '初中英语教师', schoolName: '张北县第二中学', status: 'open' }).lean();
+  if (!vacancy) return;
+  const stages = stagesOf(vacancy.pipeline);
+  const noticeEntries: {
+    application: Types.ObjectId;
+    maskedName: string;
+    written: number;
+    interview: number;
+    total: number;
+  }[] = [];
+  for (const [i, [name, email, year, pending]] of CANDIDATES.entries()) {
+    const user =
+      (email ? await User.findOne({ email }).lean() : null) ??
+      (await User.create({
+        email: `candidate${i}@demo.teachbridge.cn`,
+        name,
+        role: 'candidate',
+        passwordHash,
+        emailVerifiedAt: now,
+      }));
+    const body = `130722${year}0315${String(100 + i).padStart(3, '0')}`;
+    const idNumber = body + checkDigit(body);
+    const profile = {
+      user: user._id,
+      legalName: name,
+      idCipher: cipher.encrypt(idNumber),
+      idHash: cipher.hash(idNumber),
+      gender: (Number(idNumber[16]) % 2 ? 'male' : 'female') as 'male' | 'female',
+      birthDate: new Date(Date.UTC(year, 2, 15)),
+      phone: `1390313${String(1000 + i)}`,
+      education: [
+        {
+          institution: i % 2 ? '河北师范大学' : '首都师范大学',
+          level: 'bachelor',
+          major: '英语',
+          graduationDate: new Date(Date.UTC(2026, 5, 30)),
+          fullTime: true,
+          normalUniversity: true,
+        },
+      ],
+      certificates: [
+        {
+          type: 'junior',
+          subject: 'english',
+          number: pending ? '' : `2026130${i}`,
+          pending,
+          expectedDate: pending ? new Date(Date.UTC(2027, 5, 1)) : null,
+        },
+      ],
+      mandarinLevel: '2A' as const,
+      stages: ['junior'],
+      subjects: ['english'],
+      preferredUnits: ['1307'],
+    };
+    await CandidateProfile.create(profile);
+    const standing = STANDINGS[i];
+    if (!standing) continue;
+    const eligibility = evaluateEligibility(
+      { ...vacancy.requirements, stage: vacancy.stage, subject: vacancy.subject },
+      profile,
+      vacancy.openedAt ?? now,
+    );
+    const outcome = standing === 'rejected' || standing === 'withdrawn' ? standing : null;
+    const stage = outcome ? 'qualification_review' : standing;
+    const reached = stages.slice(0, stages.indexOf(stage) + 1);
+    const written =
+      stages.indexOf(stage) >= stages.indexOf('interview')
+        ? 78 + ((i * 7) % 15) + 0.5
+        : stages.indexOf(stage) >= stages.indexOf('written_exam') && i % 2
+          ? 72
+          : null;
+    const interview = stages.indexOf(stage) >= stages.indexOf('medical') ? 80 + ((i * 5) % 12) : null;
+    const history = [
+      ...reached.map((st, k) => ({
+        at: new Date(now.getTime() - (reached.length - k) * 2 * DAY),
+        by: null,
+        from: k ? reached[k - 1] : null,
+        to: st,
+        note: '',
+      })),
+      ...(outcome ? [{ at: new Date(now.getTime() - DAY), by: null, from: stage, to: outcome, note: '' }] : []),
+    ];
+    const app = await Application.create({
+      vacancy: vacancy._id,
+      candidate: user._id,
+      postedBy: vacancy.postedBy,
+      school: vacancy.school,
+      announcement: vacancy.announcement ?? null,
+      unitCode: vacancy.unitCode,
+      pipeline: vacancy.pipeline,
+      stage,
+      outcome,
+      rejectReason: outcome === 'rejected' ? 'documents' : null,
+      rejectMessage: outcome === 'rejected' ? '请补充学位证书扫描件后，关注下一次招聘。' : '',
+      version: history.length - 1,
+      statement: '愿意扎根坝上，长期从事乡村英语教学。',
+      consentAt: history[0]!.at,
+      eligibility,
+      snapshot: {
+        legalName: name,
+        phone: profile.phone,
+        gender: profile.gender,
+        birthDate: profile.birthDate,
+        education: profile.education,
+        certificates: profile.certificates,
+        mandarinLevel: profile.mandarinLevel,
+      },
+      scores: { written, interview, total: total(vacancy.pipeline, written, interview) },
+      interview:
+        stage === 'interview'
+          ? {
+              at: new Date(now.getTime() + 5 * DAY),
+              minutes: 30,
+              place: '张北县第二中学 行政楼三楼会议室',
+              panel: '',
+              sequence: 1,
+              confirmedAt: null,
+            }
+          : undefined,
+      history,
+      submittedAt: history[0]!.at,
+    });
+    if (stage === 'public_notice') {
+      noticeEntries.push({
+        application: app._id,
+        maskedName: maskName(name),
+        written: written!,
+        interview: interview!,
+        total: total(vacancy.pipeline, written, interview)!,
+      });
+    }
+  }
+  if (noticeEntries.length > 0) {
+    await Notice.create({
+      vacancy: vacancy._id,
+      postedBy: vacancy.postedBy,
+      title: vacancy.title,
+      schoolName: vacancy.schoolName,
+      publishScores: true,
+      entries: noticeEntries,
+      publishedAt: new Date(now.getTime() - 2 * DAY),
+      endsAt: new Date(now.getTime() + 5 * DAY),
+    });
+  }
 }

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const engine = embedded?.engine ?? (await detectEngine());
 
   if (config.seedDemo && config.localMode) {
-    const seeded = await seedDemo({ argon2: config.argon2, ifEmpty: true });
+    const seeded = await seedDemo({ argon2: config.argon2, dataKey: config.dataKey, ifEmpty: true });
     if (seeded) say('Demo data created: see README.md for the demo accounts.');
   }
 

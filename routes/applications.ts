@@ -177,6 +177,14 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
         key: s,
         count: counts[s] ?? 0,
         current: s === stage,
+        people: apps
+          .filter((a) => (a.outcome ?? a.stage) === s)
+          .slice(0, 30)
+          .map((a) => ({
+            id: String(a._id),
+            name: (a.snapshot as { legalName?: string }).legalName ?? '',
+            flagged: (a.eligibility as { outcome?: string })?.outcome === 'pending',
+          })),
       })),
       stage,
       eligibility,

@@ -19,6 +19,7 @@ function engine(locale: Locale): typeof Handlebars {
     const t = translator(locale);
     hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => t(key, options.hash));
     hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
+    hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     hbs.registerPartial('layout', fs.readFileSync(path.join(emailsDir, 'layout.html.hbs'), 'utf8'));
     engines.set(locale, hbs);
   }

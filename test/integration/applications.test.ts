@@ -356,3 +356,30 @@ describe('notes, bulk review and export', () => {
     expect((await zhangjiakou.get(`/manage/vacancies/${vacancy._id}/applications.csv`)).status).toBe(200);
   });
 });
+
+describe('registration window', () => {
+  it("when the announcement's registration has not opened yet, then applying is refused with that reason", async () => {
+    const { Announcement } = await import('../../models/Announcement');
+    const school = await makeOrg({ county: '130722' });
+    const drive = await Announcement.create({
+      issuer: school._id,
+      unitCode: '1307',
+      programme: 'open_recruitment',
+      title: '公开招聘公告',
+      status: 'open',
+      openedAt: t.clock.now(),
+      phases: [
+        {
+          kind: 'registration',
+          start: new Date(t.clock.now().getTime() + 3 * DAY),
+          end: new Date(t.clock.now().getTime() + 10 * DAY),
+        },
+      ],
+    });
+    const vacancy = await makeOpenVacancy(school, { certificateType: 'junior', announcementId: String(drive._id) });
+    const { agent } = await candidateWithProfile();
+    const res = await apply(agent, String(vacancy._id));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('报名尚未开始');
+  });
+});

@@ -159,6 +159,10 @@ export function meRouter({ services }: RouteDeps): Router {
       values: values(mine.profile, mine.idNumber),
       documents: mine.profile?.documents ?? [],
       kinds: DOCUMENT_KINDS.map((k) => ({ value: k, label: req.t(`documents.kinds.${k}`) })),
+      freshGraduate: mine.freshGraduate,
+      derived: mine.profile?.birthDate
+        ? { birthDate: cstDate(mine.profile.birthDate), gender: req.t(`profile.gender.${mine.profile.gender}`) }
+        : null,
       docErrors: Object.keys(errors).length ? Object.values(errors).map((k) => req.t(k)) : null,
     });
   }

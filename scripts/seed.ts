@@ -545,8 +545,9 @@ async function seedApplications(now: Date, cipher: FieldCipher, passwordHash: st
       schoolName: vacancy.schoolName,
       publishScores: true,
       entries: noticeEntries,
-      publishedAt: new Date(now.getTime() - 2 * DAY),
-      endsAt: new Date(now.getTime() + 5 * DAY),
+      // Already over, so that the demo can go on to the offer and the signing at once.
+      publishedAt: new Date(now.getTime() - 9 * DAY),
+      endsAt: new Date(now.getTime() - 2 * DAY),
     });
   }
 }

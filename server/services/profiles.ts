@@ -6,6 +6,7 @@ import { CandidateProfile, type ProfileDoc } from '../../models/CandidateProfile
 import type { EDUCATION_LEVELS, MANDARIN_LEVELS } from '../../models/Posting';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
+import { evaluateEligibility } from './eligibility';
 import { maskIdCard, parseIdCard } from './idcard';
 
 export interface ProfileInput {
@@ -48,6 +49,13 @@ export function completeness(profile: ProfileDoc | null) {
   return { percent: Math.round((100 * (COMPLETENESS.length - missing.length)) / COMPLETENESS.length), missing };
 }
 
+/** 应届: graduating within a year, or within the two-year job-seeking period after graduating (as eligibility counts it). */
+export function isFreshGraduate(education: { graduationDate?: Date | null }[], on: Date): boolean {
+  return (
+    evaluateEligibility({ stage: '', subject: '', freshGraduatesOnly: true }, { education }, on).outcome === 'eligible'
+  );
+}
+
 export class Profiles {
   constructor(
     private readonly cipher: FieldCipher,
@@ -70,6 +78,7 @@ export class Profiles {
       profile,
       idNumber: profile?.idCipher ? this.cipher.decrypt(profile.idCipher) : '',
       completeness: completeness(profile),
+      freshGraduate: profile ? isFreshGraduate(profile.education, new Date()) : null,
     };
   }
 

@@ -44,6 +44,11 @@ const applicationSchema = new Schema(
       declinedAt: { type: Date, default: null },
     },
     contractDate: { type: Date, default: null },
+    /** Returned to the candidate at qualification review to correct or complete (退回修改), until resubmitted. */
+    returned: {
+      at: { type: Date, default: null },
+      message: { type: String, default: '' },
+    },
     /** The interview appointment; `sequence` grows with each reschedule (the calendar invitation's SEQUENCE). */
     interview: {
       at: { type: Date, default: null },

@@ -12,7 +12,7 @@ import { describeEligibility, presentVacancy } from '../server/views/present';
 import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
-import { checkbox, optionalDate, optionalText } from './schemas';
+import { checkbox, optionalDate, optionalText, text } from './schemas';
 import { sendDocument } from './me';
 
 const applySchema = z.object({ statement: optionalText(2000), consent: checkbox });
@@ -42,6 +42,7 @@ const moveSchema = z.discriminatedUnion('action', [
     contractDate: optionalDate.transform((v) => (v ? endOfCstDay(v) : null)),
   }),
   z.object({ action: z.literal('absent') }),
+  z.object({ action: z.literal('return'), message: text(1000) }),
   z.object({
     action: z.literal('reject'),
     reason: z.enum(REJECT_REASONS, 'applications.errors.reason'),
@@ -128,6 +129,12 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       offerOpen: app.stage === 'offer' && !app.outcome && !app.offer?.acceptedAt && !app.offer?.declinedAt,
       values: {},
     });
+  });
+
+  router.post('/me/applications/:id/resubmit', requireRole('candidate'), async (req, res) => {
+    await applications.move(actorCtx(req), String(req.params.id), { action: 'resubmit' });
+    req.flash('success', 'applications.returned.resubmitted');
+    res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
   router.post('/me/applications/:id/withdraw', requireRole('candidate'), async (req, res) => {

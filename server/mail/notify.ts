@@ -245,6 +245,15 @@ export class Notify {
     return this.applicationChange(person, app, 'applicationRejected', { reason, message });
   }
 
+  /** Returned at qualification review to correct or complete, with the school's message. */
+  applicationReturned(
+    person: Person,
+    app: { id: string; version: number; title: string; school: string; link: string },
+    message: string,
+  ) {
+    return this.applicationChange(person, app, 'applicationReturned', { message });
+  }
+
   applicationWithdrawn(
     person: Person,
     app: { id: string; version: number; title: string; school: string; link: string },

@@ -33,6 +33,8 @@ export type Move =
   | { action: 'advance'; contractDate?: Date | null }
   | { action: 'reject'; reason: RejectReason; message: string }
   | { action: 'absent' }
+  | { action: 'return'; message: string }
+  | { action: 'resubmit' }
   | { action: 'withdraw'; note: string };
 
 export interface ApplicationDeps {
@@ -57,7 +59,7 @@ export function nextStage(pipeline: string, stage: string): string | null {
 
 /** What a move does to an application, or why it cannot happen. Pure: the rules of the pipeline in one place. */
 export function plan(
-  app: Pick<ApplicationDoc, 'pipeline' | 'stage' | 'outcome'>,
+  app: Pick<ApplicationDoc, 'pipeline' | 'stage' | 'outcome'> & { returned?: { at?: Date | null } | null },
   move: Move,
   by: 'staff' | 'candidate',
 ) {
@@ -66,6 +68,17 @@ export function plan(
     if (by !== 'candidate') throw new ForbiddenError();
     if (app.stage === 'signed') throw new ConflictError('applications.errors.signed');
     return { stage: app.stage, outcome: 'withdrawn' as const };
+  }
+  if (move.action === 'resubmit') {
+    if (by !== 'candidate') throw new ForbiddenError();
+    if (!app.returned?.at) throw new ConflictError('applications.errors.notReturned');
+    return { stage: app.stage, outcome: null };
+  }
+  if (move.action === 'return') {
+    if (by !== 'staff') throw new ForbiddenError();
+    if (!['submitted', 'qualification_review'].includes(app.stage))
+      throw new ConflictError('applications.errors.returnOnlyAtReview');
+    return { stage: app.stage, outcome: null };
   }
   if (by !== 'staff') throw new ForbiddenError();
   if (app.stage === 'signed') throw new ConflictError('applications.errors.signed');
@@ -258,10 +271,22 @@ export class Applications {
         link: `${this.d.baseUrl}/me/applications/${id}`,
       };
       if (move.action === 'reject') await this.d.notify.applicationRejected(person, about, move.reason, move.message);
+      else if (move.action === 'return') await this.d.notify.applicationReturned(person, about, move.message);
       else if (move.action === 'withdraw') await this.d.notify.applicationWithdrawn(person, about);
       else if (move.action === 'advance') await this.d.notify.applicationAdvanced(person, about, next.stage);
     }
-    const note = move.action === 'withdraw' ? move.note : move.action === 'reject' ? move.reason : gate.note;
+    const note =
+      move.action === 'withdraw'
+        ? move.note
+        : move.action === 'reject'
+          ? move.reason
+          : move.action === 'return'
+            ? 'returned'
+            : move.action === 'resubmit'
+              ? 'resubmitted'
+              : gate.note;
+    // Resubmitting after a return takes the profile as it is now: snapshot, documents and eligibility.
+    const refreshed = move.action === 'resubmit' ? await this.refreshedFromProfile(app) : {};
     const result = await Application.updateOne(
       { _id: app._id, version: app.version },
       {
@@ -271,6 +296,8 @@ export class Applications {
           version,
           ...(move.action === 'reject' ? { rejectReason: move.reason, rejectMessage: move.message } : {}),
           ...(next.stage === 'signed' && move.action === 'advance' ? { contractDate: move.contractDate } : {}),
+          ...(move.action === 'return' ? { returned: { at: now, message: move.message } } : {}),
+          ...(move.action === 'resubmit' ? { returned: { at: null, message: '' }, ...refreshed } : {}),
         },
         $push: { history: { at: now, by: ctx.actor.id, from: app.stage, to: next.outcome ?? next.stage, note } },
       },
@@ -627,6 +654,37 @@ export class Applications {
       { rows: apps.length },
     );
     return `\uFEFF${[header.map(cell), ...rows].map((r) => r.join(',')).join('\r\n')}\r\n`;
+  }
+
+  private async refreshedFromProfile(app: ApplicationDoc) {
+    const profile = await this.d.profiles.find(String(app.candidate));
+    const vacancy = await Vacancy.findById(app.vacancy).lean<VacancyDoc>();
+    if (!profile || !vacancy) return {};
+    const announcement = vacancy.announcement ? await Announcement.findById(vacancy.announcement).lean() : null;
+    return {
+      eligibility: evaluateEligibility(
+        { ...vacancy.requirements, stage: vacancy.stage, subject: vacancy.subject },
+        profile,
+        announcement?.openedAt ?? vacancy.openedAt ?? this.d.clock.now(),
+      ),
+      snapshot: {
+        legalName: profile.legalName,
+        phone: profile.phone,
+        gender: profile.gender,
+        birthDate: profile.birthDate,
+        education: profile.education,
+        certificates: profile.certificates,
+        mandarinLevel: profile.mandarinLevel,
+      },
+      documents: profile.documents.map((d) => d.id),
+      documentMeta: profile.documents.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        name: d.name,
+        mime: d.mime,
+        size: d.size,
+      })),
+    };
   }
 
   /** Counts per stage for a vacancy's board. */

@@ -383,3 +383,43 @@ describe('registration window', () => {
     expect(res.text).toContain('报名尚未开始');
   });
 });
+
+describe('returned for changes', () => {
+  it('when staff return an application at qualification review, then the candidate is told what to fix, updates the profile, and resubmits with fresh details', async () => {
+    const { vacancy, staffAgent } = await postingSetting();
+    const { user, agent } = await candidateWithProfile();
+    await apply(agent, String(vacancy._id));
+    const app = (await Application.findOne({ candidate: user._id }).lean())!;
+    const returned = await submitForm(
+      staffAgent,
+      `/manage/applications/${app._id}`,
+      { action: 'return', message: '请补充普通话等级证书编号。' },
+      `/manage/applications/${app._id}/move`,
+    );
+    expect(returned.status).toBe(303);
+    expect((await Application.findById(app._id).lean())?.returned?.message).toBe('请补充普通话等级证书编号。');
+    await t.deliver();
+    expect(t.smtp.to(user.email).find((m) => m.subject.startsWith('请修改报名材料'))?.text).toContain(
+      '请补充普通话等级证书编号。',
+    );
+    const page = await agent.get(`/me/applications/${app._id}`);
+    expect(page.text).toContain('报名材料需要修改');
+    const { CandidateProfile } = await import('../../models/CandidateProfile');
+    await CandidateProfile.updateOne({ user: user._id }, { $set: { mandarinLevel: '1B' } });
+    const resubmitted = await submitForm(
+      agent,
+      `/me/applications/${app._id}`,
+      {},
+      `/me/applications/${app._id}/resubmit`,
+    );
+    expect(resubmitted.status).toBe(303);
+    const after = (await Application.findById(app._id).lean())!;
+    expect(after.returned?.at).toBeNull();
+    expect((after.snapshot as { mandarinLevel: string }).mandarinLevel).toBe('1B');
+    expect(after.history.map((h) => h.note).slice(-2)).toEqual(['returned', 'resubmitted']);
+    // Nothing to resubmit twice.
+    expect(
+      (await submitForm(agent, `/me/applications/${app._id}`, {}, `/me/applications/${app._id}/resubmit`)).status,
+    ).toBe(409);
+  });
+});

@@ -114,7 +114,10 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     const titles = await services.jobs.titles(apps.map((a) => a.vacancy));
     res.render('pages/applications/mine', {
       title: req.t('applications.mine.title'),
-      items: apps.map((a) => ({ ...present(a, req.locale), vacancyTitle: titles.get(String(a.vacancy)) ?? '' })),
+      items: apps.map((a) => ({
+        ...present(a, req.locale),
+        vacancy: titles.get(String(a.vacancy)) ?? { title: '', school: '' },
+      })),
     });
   });
 

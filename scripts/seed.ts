@@ -537,6 +537,7 @@ async function seedApplications(now: Date, cipher: FieldCipher, passwordHash: st
       });
     }
   }
+  await seedOffer(now, cipher);
   if (noticeEntries.length > 0) {
     await Notice.create({
       vacancy: vacancy._id,
@@ -550,4 +551,74 @@ async function seedApplications(now: Date, cipher: FieldCipher, passwordHash: st
       endsAt: new Date(now.getTime() - 2 * DAY),
     });
   }
+}
+
+/**
+ * 张晓明 also holds an offer from 北京八十中雄安分校 (open recruitment, managed by 北京八十中's staff), its notice
+ * period over: in the demo she accepts it under "My applications" and hr.bj80 records the signing.
+ */
+async function seedOffer(now: Date, cipher: FieldCipher) {
+  const vacancy = await Vacancy.findOne({
+    title: '初中英语教师',
+    schoolName: '北京市第八十中学雄安分校',
+    status: 'open',
+  }).lean();
+  const user = await User.findOne({ email: 'candidate@demo.teachbridge.cn' }).lean();
+  const profile = user ? await CandidateProfile.findOne({ user: user._id }).lean() : null;
+  if (!vacancy || !user || !profile) return;
+  void cipher;
+  const stages = stagesOf(vacancy.pipeline);
+  const reached = stages.slice(0, stages.indexOf('offer') + 1);
+  const history = reached.map((st, k) => ({
+    at: new Date(now.getTime() - (reached.length - k) * 3 * DAY),
+    by: null,
+    from: k ? reached[k - 1] : null,
+    to: st,
+    note: '',
+  }));
+  const app = await Application.create({
+    vacancy: vacancy._id,
+    candidate: user._id,
+    postedBy: vacancy.postedBy,
+    school: vacancy.school,
+    unitCode: vacancy.unitCode,
+    pipeline: vacancy.pipeline,
+    stage: 'offer',
+    version: history.length - 1,
+    consentAt: history[0]!.at,
+    eligibility: evaluateEligibility(
+      { ...vacancy.requirements, stage: vacancy.stage, subject: vacancy.subject },
+      profile,
+      vacancy.openedAt ?? now,
+    ),
+    snapshot: {
+      legalName: profile.legalName,
+      phone: profile.phone,
+      gender: profile.gender,
+      birthDate: profile.birthDate,
+      education: profile.education,
+      certificates: profile.certificates,
+      mandarinLevel: profile.mandarinLevel,
+    },
+    scores: { written: 88, interview: 91.5, total: total(vacancy.pipeline, 88, 91.5) },
+    history,
+    submittedAt: history[0]!.at,
+  });
+  await Notice.create({
+    vacancy: vacancy._id,
+    postedBy: vacancy.postedBy,
+    title: vacancy.title,
+    schoolName: vacancy.schoolName,
+    entries: [
+      {
+        application: app._id,
+        maskedName: maskName(profile.legalName),
+        written: 88,
+        interview: 91.5,
+        total: total(vacancy.pipeline, 88, 91.5)!,
+      },
+    ],
+    publishedAt: new Date(now.getTime() - 12 * DAY),
+    endsAt: new Date(now.getTime() - 5 * DAY),
+  });
 }

@@ -53,12 +53,12 @@ export class Jobs {
     return { vacancy, school, announcement };
   }
 
-  /** Vacancy titles by id, for lists of applications. */
-  async titles(ids: unknown[]): Promise<Map<string, string>> {
+  /** Vacancy titles and schools by id, for lists of applications (one query for the whole list). */
+  async titles(ids: unknown[]): Promise<Map<string, { title: string; school: string }>> {
     const rows = await Vacancy.find({ _id: trusted({ $in: ids }) })
-      .select({ title: 1 })
+      .select({ title: 1, schoolName: 1 })
       .lean();
-    return new Map(rows.map((r) => [String(r._id), r.title]));
+    return new Map(rows.map((r) => [String(r._id), { title: r.title, school: r.schoolName }]));
   }
 
   /** Open announcements, for the board's filter. */

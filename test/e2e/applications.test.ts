@@ -132,3 +132,29 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await candidate.goto(`${app.baseUrl}/dev/mailbox`);
   expect(await candidate.locator('main').innerText()).toContain('报名进展：初中数学教师');
 });
+
+it('the demo candidate accepts an offer and the school records the signing', async () => {
+  const candidate = await (
+    await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+  ).newPage();
+  await signIn(candidate, 'candidate@demo.teachbridge.cn');
+  await candidate.goto(`${app.baseUrl}/me/applications`);
+  await accessible(candidate);
+  await candidate.locator('.job-card', { hasText: '北京市第八十中学雄安分校' }).getByRole('link').click();
+  const offer = candidate.getByRole('button', { name: '接受聘用' });
+  await accessible(candidate);
+  await offer.click();
+  expect(await candidate.locator('.flash[role="status"]').innerText()).toContain('您已接受聘用');
+  const applicationId = candidate.url().split('/').pop()!;
+
+  const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(staff, 'hr.bj80@demo.teachbridge.cn');
+  await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
+  await staff.getByLabel('签约日期').fill('2027-02-20');
+  await staffMove(staff, /进入“已签约”/);
+  expect(await staff.locator('.status').first().innerText()).toBe('已签约');
+  await accessible(staff);
+
+  await candidate.reload();
+  expect(await candidate.locator('.status').first().innerText()).toBe('已签约');
+});

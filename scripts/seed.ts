@@ -11,11 +11,11 @@ import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Orga
 import { JobAlert } from '../models/JobAlert';
 import { Vacancy } from '../models/Vacancy';
 import { Application, Notice } from '../models/Application';
-import { CandidateProfile } from '../models/CandidateProfile';
+import { CandidateProfile, type ProfileDoc } from '../models/CandidateProfile';
 import { FieldCipher } from '../server/crypto';
 import { checkDigit } from '../server/services/idcard';
 import { evaluateEligibility } from '../server/services/eligibility';
-import { stagesOf } from '../server/services/applications';
+import { fromProfile, stagesOf } from '../server/services/applications';
 import { maskName, total } from '../server/services/selection';
 import { User } from '../models/User';
 
@@ -459,7 +459,7 @@ async function seedApplications(now: Date, cipher: FieldCipher, passwordHash: st
       subjects: ['english'],
       preferredUnits: ['1307'],
     };
-    await CandidateProfile.create(profile);
+    const profileDoc = (await CandidateProfile.create(profile)).toObject() as ProfileDoc;
     const standing = STANDINGS[i];
     if (!standing) continue;
     const eligibility = evaluateEligibility(
@@ -503,15 +503,7 @@ async function seedApplications(now: Date, cipher: FieldCipher, passwordHash: st
       statement: '愿意扎根坝上，长期从事乡村英语教学。',
       consentAt: history[0]!.at,
       eligibility,
-      snapshot: {
-        legalName: name,
-        phone: profile.phone,
-        gender: profile.gender,
-        birthDate: profile.birthDate,
-        education: profile.education,
-        certificates: profile.certificates,
-        mandarinLevel: profile.mandarinLevel,
-      },
+      ...fromProfile(profileDoc),
       scores: { written, interview, total: total(vacancy.pipeline, written, interview) },
       interview:
         stage === 'interview'
@@ -564,7 +556,7 @@ async function seedOffer(now: Date, cipher: FieldCipher) {
     status: 'open',
   }).lean();
   const user = await User.findOne({ email: 'candidate@demo.teachbridge.cn' }).lean();
-  const profile = user ? await CandidateProfile.findOne({ user: user._id }).lean() : null;
+  const profile = user ? await CandidateProfile.findOne({ user: user._id }).lean<ProfileDoc>() : null;
   if (!vacancy || !user || !profile) return;
   void cipher;
   const stages = stagesOf(vacancy.pipeline);
@@ -591,15 +583,7 @@ async function seedOffer(now: Date, cipher: FieldCipher) {
       profile,
       vacancy.openedAt ?? now,
     ),
-    snapshot: {
-      legalName: profile.legalName,
-      phone: profile.phone,
-      gender: profile.gender,
-      birthDate: profile.birthDate,
-      education: profile.education,
-      certificates: profile.certificates,
-      mandarinLevel: profile.mandarinLevel,
-    },
+    ...fromProfile(profile),
     scores: { written: 88, interview: 91.5, total: total(vacancy.pipeline, 88, 91.5) },
     history,
     submittedAt: history[0]!.at,

@@ -26,6 +26,7 @@ import { coordinatorCovers } from './organisations';
 import { posterOrganisation } from './postings';
 import { maskIdCard } from './idcard';
 import type { Profiles } from './profiles';
+import type { ProfileDoc } from '../../models/CandidateProfile';
 import { cutOff, maskName, places, rank, rulesFor, total } from './selection';
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -164,25 +165,9 @@ export class Applications {
         pipeline: vacancy.pipeline,
         stage: 'submitted',
         statement: input.statement,
-        documents: profile!.documents.map((d) => d.id),
-        documentMeta: profile!.documents.map((d) => ({
-          id: d.id,
-          kind: d.kind,
-          name: d.name,
-          mime: d.mime,
-          size: d.size,
-        })),
         consentAt: now,
         eligibility,
-        snapshot: {
-          legalName: profile!.legalName,
-          phone: profile!.phone,
-          gender: profile!.gender,
-          birthDate: profile!.birthDate,
-          education: profile!.education,
-          certificates: profile!.certificates,
-          mandarinLevel: profile!.mandarinLevel,
-        },
+        ...fromProfile(profile!),
         history: [{ at: now, by: ctx.actor.id, from: null, to: 'submitted', note: '' }],
         submittedAt: now,
       });
@@ -667,23 +652,7 @@ export class Applications {
         profile,
         announcement?.openedAt ?? vacancy.openedAt ?? this.d.clock.now(),
       ),
-      snapshot: {
-        legalName: profile.legalName,
-        phone: profile.phone,
-        gender: profile.gender,
-        birthDate: profile.birthDate,
-        education: profile.education,
-        certificates: profile.certificates,
-        mandarinLevel: profile.mandarinLevel,
-      },
-      documents: profile.documents.map((d) => d.id),
-      documentMeta: profile.documents.map((d) => ({
-        id: d.id,
-        kind: d.kind,
-        name: d.name,
-        mime: d.mime,
-        size: d.size,
-      })),
+      ...fromProfile(profile),
     };
   }
 
@@ -698,4 +667,21 @@ export class Applications {
 /** The short reference staff use on score sheets: the last 8 characters of the application id. */
 export function applicationRef(id: unknown): string {
   return String(id).slice(-8).toLowerCase();
+}
+
+/** What an application keeps of the profile when it is made (never the ID number) and the documents it shares. */
+export function fromProfile(profile: ProfileDoc) {
+  return {
+    snapshot: {
+      legalName: profile.legalName,
+      phone: profile.phone,
+      gender: profile.gender,
+      birthDate: profile.birthDate,
+      education: profile.education,
+      certificates: profile.certificates,
+      mandarinLevel: profile.mandarinLevel,
+    },
+    documents: profile.documents.map((d) => d.id),
+    documentMeta: profile.documents.map((d) => ({ id: d.id, kind: d.kind, name: d.name, mime: d.mime, size: d.size })),
+  };
 }

@@ -2,7 +2,7 @@
 // them through the gates to the public notice, where the name shows masked.
 import type { Browser, Page } from 'playwright-core';
 import { checkDigit } from '../../server/services/idcard';
-import { launchBrowser, seriousViolations, startLocalApp, type RunningApp } from '../helpers/browser';
+import { expectAccessible, launchBrowser, signIn, startLocalApp, type RunningApp } from '../helpers/browser';
 
 jest.setTimeout(150_000);
 
@@ -18,19 +18,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
-
-async function accessible(page: Page) {
-  const violations = await seriousViolations(page);
-  expect({ page: page.url(), violations }).toEqual({ page: page.url(), violations: [] });
-}
-
-async function signIn(page: Page, email: string, password = 'teachbridge-demo') {
-  await page.goto(`${app.baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForLoadState();
-}
 
 async function staffMove(page: Page, button: string | RegExp) {
   await page.getByRole('button', { name: button }).click();
@@ -60,11 +47,11 @@ it('a candidate applies and the school runs the procedure to the public notice',
   }
   await mail.first().click();
   await candidate.locator('.mail-body a[href*="/verify-email/"]').click();
-  await signIn(candidate, email, password);
+  await signIn(candidate, app.baseUrl, email, password);
 
   // The profile.
   await candidate.goto(`${app.baseUrl}/me/profile`);
-  await accessible(candidate);
+  await expectAccessible(candidate);
   await candidate.getByLabel('姓名（与身份证一致）').fill('周敏');
   await candidate.getByLabel('身份证号').fill(idNumber);
   await candidate.getByLabel('手机号').fill('13800138000');
@@ -81,22 +68,22 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await candidate.goto(`${app.baseUrl}/jobs?county=130722&subject=math`);
   await candidate.getByRole('link', { name: '初中数学教师' }).first().click();
   expect(await candidate.locator('.eligibility h2').innerText()).toContain('符合报考条件');
-  await accessible(candidate);
+  await expectAccessible(candidate);
   await candidate.getByRole('link', { name: '报名此岗位' }).click();
-  await accessible(candidate);
+  await expectAccessible(candidate);
   await candidate.getByLabel('个人陈述').fill('我愿意到张北任教。');
   await candidate.getByLabel(/我同意将我的求职档案提供给/).check();
   await candidate.getByRole('button', { name: '确认报名' }).click();
   expect(await candidate.locator('.flash').innerText()).toContain('报名成功');
   const applicationUrl = candidate.url();
-  await accessible(candidate);
+  await expectAccessible(candidate);
 
   // The school screens, scores and advances.
   const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(staff, 'hr.zhangbei@demo.teachbridge.cn');
+  await signIn(staff, app.baseUrl, 'hr.zhangbei@demo.teachbridge.cn');
   const applicationId = applicationUrl.split('/').pop()!;
   await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
-  await accessible(staff);
+  await expectAccessible(staff);
   expect(await staff.locator('main').innerText()).toMatch(/1307\*{10}\d{4}|1307\*{10}\d{3}X/);
   await staffMove(staff, /进入“资格审查”/);
   await staffMove(staff, /进入“笔试”/);
@@ -109,7 +96,7 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await staffMove(staff, /进入“体检”/);
   await staffMove(staff, /进入“考察”/);
   await staffMove(staff, /进入“公示”/);
-  await accessible(staff);
+  await expectAccessible(staff);
 
   // The public notice: masked name and scores, no personal data.
   await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
@@ -124,7 +111,7 @@ it('a candidate applies and the school runs the procedure to the public notice',
   expect(noticeText).not.toContain('周敏');
   expect(noticeText).toContain('88.25');
   expect(noticeText).not.toContain('13800138000');
-  await accessible(staff);
+  await expectAccessible(staff);
 
   // The candidate follows it.
   await candidate.goto(applicationUrl);
@@ -137,23 +124,23 @@ it('the demo candidate accepts an offer and the school records the signing', asy
   const candidate = await (
     await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
   ).newPage();
-  await signIn(candidate, 'candidate@demo.teachbridge.cn');
+  await signIn(candidate, app.baseUrl, 'candidate@demo.teachbridge.cn');
   await candidate.goto(`${app.baseUrl}/me/applications`);
-  await accessible(candidate);
+  await expectAccessible(candidate);
   await candidate.locator('.job-card', { hasText: '北京市第八十中学雄安分校' }).getByRole('link').click();
   const offer = candidate.getByRole('button', { name: '接受聘用' });
-  await accessible(candidate);
+  await expectAccessible(candidate);
   await offer.click();
   expect(await candidate.locator('.flash[role="status"]').innerText()).toContain('您已接受聘用');
   const applicationId = candidate.url().split('/').pop()!;
 
   const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(staff, 'hr.bj80@demo.teachbridge.cn');
+  await signIn(staff, app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
   await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
   await staff.getByLabel('签约日期').fill('2027-02-20');
   await staffMove(staff, /进入“已签约”/);
   expect(await staff.locator('.status').first().innerText()).toBe('已签约');
-  await accessible(staff);
+  await expectAccessible(staff);
 
   await candidate.reload();
   expect(await candidate.locator('.status').first().innerText()).toBe('已签约');

@@ -1,6 +1,6 @@
 // A school posts a vacancy, a coordinator approves it, and a candidate on a phone finds it.
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations, startLocalApp, type RunningApp } from '../helpers/browser';
+import type { Browser } from 'playwright-core';
+import { expectAccessible, launchBrowser, signIn, startLocalApp, type RunningApp } from '../helpers/browser';
 
 jest.setTimeout(120_000);
 
@@ -17,19 +17,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function accessible(page: Page) {
-  const violations = await seriousViolations(page);
-  expect({ page: page.url(), violations }).toEqual({ page: page.url(), violations: [] });
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill('teachbridge-demo');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForLoadState();
-}
-
 it('staff post a vacancy, the coordinator approves it, and a candidate finds it by filter and keyword on a phone and hears of it by alert', async () => {
   const deadline = new Date(Date.now() + 20 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
 
@@ -37,21 +24,21 @@ it('staff post a vacancy, the coordinator approves it, and a candidate finds it 
   const phone = await (
     await browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 740 }, isMobile: true })
   ).newPage();
-  await signIn(phone, 'candidate@demo.teachbridge.cn');
+  await signIn(phone, app.baseUrl, 'candidate@demo.teachbridge.cn');
   await phone.goto(`${app.baseUrl}/jobs?county=130722&subject=geography`);
   expect(await phone.locator('.result-count').innerText()).toBe('共 0 个岗位');
   await phone.getByRole('button', { name: '保存为岗位提醒' }).click();
   expect(await phone.locator('.flash').innerText()).toContain('已保存岗位提醒');
   await phone.goto(`${app.baseUrl}/me/alerts`);
   expect(await phone.locator('main').innerText()).toContain('张家口市 张北县 · 地理');
-  await accessible(phone);
+  await expectAccessible(phone);
 
   const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(staff, 'hr.zhangbei@demo.teachbridge.cn');
+  await signIn(staff, app.baseUrl, 'hr.zhangbei@demo.teachbridge.cn');
   await staff.getByRole('link', { name: '岗位管理' }).click();
-  await accessible(staff);
+  await expectAccessible(staff);
   await staff.getByRole('link', { name: '发布新岗位' }).click();
-  await accessible(staff);
+  await expectAccessible(staff);
   await staff.getByLabel('标题').fill('初中地理教师（乡村学校）');
   await staff.getByLabel('招聘学校').selectOption({ label: '张北县第二中学' });
   await staff.getByLabel('岗位所在县（市、区）').selectOption('130722');
@@ -62,28 +49,28 @@ it('staff post a vacancy, the coordinator approves it, and a candidate finds it 
   await staff.getByLabel('岗位说明').fill('张北县坝上地区初中，提供周转宿舍。');
   await staff.getByRole('button', { name: '保存' }).click();
   await staff.waitForURL(/\/manage\/vacancies\/[a-f\d]{24}$/);
-  await accessible(staff);
+  await expectAccessible(staff);
   await staff.getByRole('button', { name: '提交审核' }).click();
   expect(await staff.locator('.flash').innerText()).toContain('已提交审核');
 
   const coordinator = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(coordinator, 'coordinator@demo.teachbridge.cn');
+  await signIn(coordinator, app.baseUrl, 'coordinator@demo.teachbridge.cn');
   await coordinator.goto(`${app.baseUrl}/coordinator/reviews`);
-  await accessible(coordinator);
+  await expectAccessible(coordinator);
   await coordinator.getByRole('link', { name: '初中地理教师（乡村学校）' }).click();
-  await accessible(coordinator);
+  await expectAccessible(coordinator);
   await coordinator.getByRole('button', { name: '审核通过并公开' }).click();
   expect(await coordinator.locator('.flash').innerText()).toContain('已审核通过');
 
   await phone.goto(`${app.baseUrl}/jobs`);
-  await accessible(phone);
+  await expectAccessible(phone);
   await phone.getByLabel('县（市、区）').selectOption('130722');
   await phone.getByRole('combobox', { name: '学科', exact: true }).selectOption('geography');
   await phone.getByRole('button', { name: '搜索' }).click();
   expect(phone.url()).toContain('county=130722');
   expect(phone.url()).toContain('subject=geography');
   await expect(phone.getByRole('link', { name: '初中地理教师（乡村学校）' }).count()).resolves.toBe(1);
-  await accessible(phone);
+  await expectAccessible(phone);
 
   await phone.goto(`${app.baseUrl}/jobs`);
   await phone.getByLabel('关键词').fill('张北 地理');
@@ -92,7 +79,7 @@ it('staff post a vacancy, the coordinator approves it, and a candidate finds it 
   await phone.getByRole('link', { name: '初中地理教师（乡村学校）' }).click();
   expect(await phone.locator('h1').innerText()).toBe('初中地理教师（乡村学校）');
   expect(await phone.locator('main').innerText()).toContain('张家口市 张北县');
-  await accessible(phone);
+  await expectAccessible(phone);
 
   // The alert's digest, sent now from the local mailbox instead of tomorrow, lists the new post.
   await phone.goto(`${app.baseUrl}/dev/mailbox`);
@@ -105,5 +92,5 @@ it('staff post a vacancy, the coordinator approves it, and a candidate finds it 
   }
   await digest.click();
   expect(await phone.locator('.mail-body').innerText()).toContain('初中地理教师（乡村学校）');
-  await accessible(phone);
+  await expectAccessible(phone);
 });

@@ -112,3 +112,18 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Fails the test with the page and its violations when axe finds something serious. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect({ page: page.url(), violations }).toEqual({ page: page.url(), violations: [] });
+}
+
+/** Signs in through the real form (Chinese labels), demo password by default. */
+export async function signIn(page: Page, baseUrl: string, email: string, password = 'teachbridge-demo'): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('电子邮箱').fill(email);
+  await page.getByRole('textbox', { name: '密码', exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForLoadState();
+}

@@ -1,48 +1,14 @@
 import { Application } from '../../models/Application';
 import { toActor } from '../../server/services/actor';
-import { checkDigit } from '../../server/services/idcard';
-import type { ProfileInput } from '../../server/services/profiles';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { loginAs, submitForm } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
+import { makeCandidate } from '../helpers/candidates';
 
 const t = useTestApp();
 const DAY = 86_400_000;
-let seq = 0;
-
-async function candidateWithProfile(fields: Partial<ProfileInput> = {}) {
-  const user = await makeUser({ name: '王小红' });
-  const body = `13072219990601${String(100 + seq++).padStart(3, '0')}`;
-  await t.services.profiles.save(
-    { actor: toActor(user) },
-    {
-      legalName: '王小红',
-      idNumber: body + checkDigit(body),
-      phone: '13912345678',
-      education: [
-        {
-          institution: '河北师范大学',
-          level: 'bachelor',
-          major: '英语',
-          graduationDate: new Date('2026-06-30'),
-          fullTime: true,
-          normalUniversity: true,
-        },
-      ],
-      certificates: [{ type: 'junior', subject: 'english', number: 'C-001', pending: false, expectedDate: null }],
-      mandarinLevel: '2A',
-      stages: ['junior'],
-      subjects: ['english'],
-      preferredUnits: ['1307'],
-      availableFrom: null,
-      ...fields,
-    },
-  );
-  const agent = t.agent();
-  await loginAs(agent, user.email);
-  return { user, agent };
-}
+const candidateWithProfile = (fields: Parameters<typeof makeCandidate>[2] = {}) => makeCandidate(t, '王小红', fields);
 
 async function postingSetting(fields: Parameters<typeof makeOpenVacancy>[1] = {}) {
   const school = await makeOrg({ county: '130722' });

@@ -4,48 +4,16 @@ import { Application } from '../../models/Application';
 import { CandidateProfile } from '../../models/CandidateProfile';
 import { Event } from '../../models/Event';
 import { toActor } from '../../server/services/actor';
-import { checkDigit } from '../../server/services/idcard';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { csrfFrom, loginAs } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
+import { makeCandidate } from '../helpers/candidates';
 
 const t = useTestApp();
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(200, 0x20), Buffer.from('%%EOF')]);
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
-let seq = 0;
-
-async function candidate() {
-  const user = await makeUser({ name: '赵丽' });
-  const body = `13072219980101${String(100 + seq++).padStart(3, '0')}`;
-  await t.services.profiles.save(
-    { actor: toActor(user) },
-    {
-      legalName: '赵丽',
-      idNumber: body + checkDigit(body),
-      phone: '13712345678',
-      education: [
-        {
-          institution: '河北师范大学',
-          level: 'bachelor',
-          major: '英语',
-          graduationDate: new Date('2026-06-30'),
-          fullTime: true,
-          normalUniversity: true,
-        },
-      ],
-      certificates: [{ type: 'junior', subject: 'english', number: 'C', pending: false, expectedDate: null }],
-      mandarinLevel: '2A',
-      stages: ['junior'],
-      subjects: ['english'],
-      preferredUnits: [],
-      availableFrom: null,
-    },
-  );
-  const agent = t.agent();
-  await loginAs(agent, user.email);
-  return { user, agent };
-}
+const candidate = () => makeCandidate(t, '赵丽');
 
 async function upload(agent: ReturnType<typeof t.agent>, data: Buffer, name: string, kind = 'cv') {
   const token = csrfFrom((await agent.get('/me/profile')).text);

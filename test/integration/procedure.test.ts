@@ -3,44 +3,16 @@
 import { Application, Notice } from '../../models/Application';
 import { toActor } from '../../server/services/actor';
 import { applicationRef } from '../../server/services/applications';
-import { checkDigit } from '../../server/services/idcard';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { csrfFrom, loginAs, submitForm } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
+import { makeCandidate } from '../helpers/candidates';
 
 const t = useTestApp();
 const DAY = 86_400_000;
-let seq = 0;
-
 async function applicant(vacancyId: string, name: string) {
-  const user = await makeUser({ name });
-  const body = `13072219990601${String(100 + seq++).padStart(3, '0')}`;
-  const actor = toActor(user);
-  await t.services.profiles.save(
-    { actor },
-    {
-      legalName: name,
-      idNumber: body + checkDigit(body),
-      phone: '13912345678',
-      education: [
-        {
-          institution: '河北师范大学',
-          level: 'bachelor',
-          major: '数学',
-          graduationDate: new Date('2026-06-30'),
-          fullTime: true,
-          normalUniversity: true,
-        },
-      ],
-      certificates: [{ type: 'junior', subject: 'math', number: 'C', pending: false, expectedDate: null }],
-      mandarinLevel: '2A',
-      stages: ['junior'],
-      subjects: ['math'],
-      preferredUnits: [],
-      availableFrom: null,
-    },
-  );
+  const { user, actor } = await makeCandidate(t, name, {}, 'math');
   const id = await t.services.applications.apply({ actor }, vacancyId, { statement: '', consent: true });
   return { user, actor, id };
 }

@@ -13,7 +13,11 @@ const applicationSchema = new Schema(
     school: { type: Schema.Types.ObjectId, ref: 'Organisation', required: true },
     announcement: { type: Schema.Types.ObjectId, ref: 'Announcement', default: null },
     unitCode: { type: String, required: true },
-    source: { type: String, enum: ['direct', 'referral', 'campaign', 'reassignment'], default: 'direct' },
+    source: { type: String, enum: ['direct', 'referral', 'recommendation', 'campaign', 'reassignment'], default: 'direct' },
+    /** The partner (university or paired school) the application came through; fixed once set. */
+    sourcePartner: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
+    sourcePartnerName: { type: String, default: '' },
+    referral: { type: Schema.Types.ObjectId, ref: 'Referral', default: null },
     pipeline: { type: String, required: true },
     stage: { type: String, required: true },
     /** Set when the application leaves the pipeline sideways (null while it is in it). */
@@ -79,6 +83,7 @@ applicationSchema.index({ vacancy: 1, candidate: 1 }, { unique: true });
 applicationSchema.index({ candidate: 1, submittedAt: -1 });
 applicationSchema.index({ postedBy: 1, vacancy: 1, stage: 1 });
 applicationSchema.index({ announcement: 1, candidate: 1 });
+applicationSchema.index({ sourcePartner: 1, referral: 1 });
 
 /** Staff's internal notes on an application: never shown to the candidate, never in emails. */
 const noteSchema = new Schema(

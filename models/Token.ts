@@ -2,7 +2,7 @@
 // Only a SHA-256 of the secret is stored; use is claimed by a unique insert into TokenUse, atomic on both engines.
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-export const TOKEN_PURPOSES = ['verify_email', 'password_reset', 'invitation'] as const;
+export const TOKEN_PURPOSES = ['verify_email', 'password_reset', 'invitation', 'referral'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 const tokenSchema = new Schema(

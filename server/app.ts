@@ -35,6 +35,7 @@ import { Organisations } from './services/organisations';
 import { Vacancies } from './services/vacancies';
 import { Profiles } from './services/profiles';
 import { Applications } from './services/applications';
+import { Referrals } from './services/referrals';
 import { FieldCipher } from './crypto';
 import { Documents } from './services/documents';
 import { FsStore, GridFsStore } from './storage';
@@ -81,7 +82,9 @@ export function createServices(deps: AppDeps) {
   const applications = new Applications({ clock, notify, outbox, events, profiles, baseUrl: config.baseUrl });
   const store = config.storage === 'gridfs' ? new GridFsStore() : new FsStore(path.join(config.dataDir, 'uploads'));
   const documents = new Documents(store, clock, events);
+  const referrals = new Referrals({ clock, notify, outbox, events, passwords });
   return {
+    referrals,
     documents,
     outbox,
     notify,

@@ -261,6 +261,28 @@ export class Notify {
     return this.applicationChange(person, app, 'applicationWithdrawn', {});
   }
 
+  /** A partner's invitation, in Chinese with an English version below (one email for both). */
+  referralInvitation(person: Person, referral: { id: string; partner: string; secret: string; tokenId: string }) {
+    return this.outbox.enqueue({
+      dedupeKey: `referral-invitation:${referral.tokenId}`,
+      template: 'referralInvitation',
+      locale: 'zh-CN',
+      to: person.email,
+      data: { name: person.name, partner: referral.partner, link: this.link(`/referrals/${referral.secret}`) },
+      guard: { model: 'Referral', id: referral.id, path: 'tokenId', value: referral.tokenId },
+    });
+  }
+
+  recommended(person: Person, r: { referral: string; partner: string; title: string; school: string; vacancyId: string }) {
+    return this.outbox.enqueue({
+      dedupeKey: `recommendation:${r.referral}:${r.vacancyId}`,
+      template: 'recommended',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, partner: r.partner, title: r.title, school: r.school, link: this.link(`/jobs/${r.vacancyId}`) },
+    });
+  }
+
   /** An interview invitation (or its update) with a calendar file; the same UID and a higher SEQUENCE update it. */
   interviewScheduled(
     person: Person,

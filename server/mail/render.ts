@@ -20,6 +20,9 @@ function engine(locale: Locale): typeof Handlebars {
     hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => t(key, options.hash));
     hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
     hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // For emails that carry an English version below the Chinese one.
+    const en = translator('en');
+    hbs.registerHelper('tEn', (key: string, options: Handlebars.HelperOptions) => en(key, options.hash));
     hbs.registerPartial('layout', fs.readFileSync(path.join(emailsDir, 'layout.html.hbs'), 'utf8'));
     engines.set(locale, hbs);
   }

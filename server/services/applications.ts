@@ -28,6 +28,8 @@ import { maskIdCard } from './idcard';
 import type { Profiles } from './profiles';
 import type { ProfileDoc } from '../../models/CandidateProfile';
 import { cutOff, maskName, places, rank, rulesFor, total } from './selection';
+import { Referrals } from './referrals';
+import { toCsv } from './csv';
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export type Move =
@@ -163,6 +165,8 @@ export class Applications {
         announcement: vacancy.announcement ?? null,
         unitCode: vacancy.unitCode,
         pipeline: vacancy.pipeline,
+        // Where it came from is fixed here, never by the candidate afterwards.
+        ...(await Referrals.sourceFor(ctx.actor.id, String(vacancy._id))),
         stage: 'submitted',
         statement: input.statement,
         consentAt: now,
@@ -599,11 +603,6 @@ export class Applications {
   async exportCsv(ctx: Ctx & { actor: Actor }, vacancyId: string, t: (key: string) => string): Promise<string> {
     const { vacancy, apps } = await this.forVacancy(ctx.actor, vacancyId, { read: true });
     const profiles = await Promise.all(apps.map((a) => this.d.profiles.find(String(a.candidate))));
-    const cell = (v: unknown) => {
-      let s = v === null || v === undefined ? '' : String(v);
-      if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
     const header = [
       'ref',
       'name',
@@ -630,7 +629,7 @@ export class Applications {
         a.scores?.interview,
         a.scores?.total,
         a.submittedAt.toISOString(),
-      ].map(cell);
+      ];
     });
     await this.d.events.record(
       ctx,
@@ -638,7 +637,7 @@ export class Applications {
       { type: 'Vacancy', id: String(vacancy._id) },
       { rows: apps.length },
     );
-    return `\uFEFF${[header.map(cell), ...rows].map((r) => r.join(',')).join('\r\n')}\r\n`;
+    return toCsv([header, ...rows]);
   }
 
   private async refreshedFromProfile(app: ApplicationDoc) {

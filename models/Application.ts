@@ -13,7 +13,11 @@ const applicationSchema = new Schema(
     school: { type: Schema.Types.ObjectId, ref: 'Organisation', required: true },
     announcement: { type: Schema.Types.ObjectId, ref: 'Announcement', default: null },
     unitCode: { type: String, required: true },
-    source: { type: String, enum: ['direct', 'referral', 'recommendation', 'campaign', 'reassignment'], default: 'direct' },
+    source: {
+      type: String,
+      enum: ['direct', 'referral', 'recommendation', 'campaign', 'reassignment'],
+      default: 'direct',
+    },
     /** The partner (university or paired school) the application came through; fixed once set. */
     sourcePartner: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
     sourcePartnerName: { type: String, default: '' },

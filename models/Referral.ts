@@ -31,7 +31,15 @@ const referralSchema = new Schema(
     consent: { type: String, enum: CONSENT_LEVELS, default: 'status' },
     consentAt: { type: Date, default: null },
     recommendations: {
-      type: [{ vacancy: Schema.Types.ObjectId, title: String, at: Date, application: { type: Schema.Types.ObjectId, default: null }, _id: false }],
+      type: [
+        {
+          vacancy: Schema.Types.ObjectId,
+          title: String,
+          at: Date,
+          application: { type: Schema.Types.ObjectId, default: null },
+          _id: false,
+        },
+      ],
       default: [],
     },
   },

@@ -13,6 +13,7 @@ import { jobsRouter } from './jobs';
 import { manageRouter } from './manage';
 import { meRouter } from './me';
 import { organisationRouter } from './organisation';
+import { partnerRouter } from './partner';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -31,6 +32,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(jobsRouter(deps));
   app.use(alertsRouter(deps));
   app.use(meRouter(deps));
+  app.use(partnerRouter(deps));
   app.use('/manage', manageRouter(deps));
   app.use('/coordinator', coordinatorRouter(deps));
   if (deps.config.localMode && !deps.config.isProduction) app.use('/dev', devRouter(deps));

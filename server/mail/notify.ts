@@ -273,13 +273,22 @@ export class Notify {
     });
   }
 
-  recommended(person: Person, r: { referral: string; partner: string; title: string; school: string; vacancyId: string }) {
+  recommended(
+    person: Person,
+    r: { referral: string; partner: string; title: string; school: string; vacancyId: string },
+  ) {
     return this.outbox.enqueue({
       dedupeKey: `recommendation:${r.referral}:${r.vacancyId}`,
       template: 'recommended',
       locale: person.locale,
       to: person.email,
-      data: { name: person.name, partner: r.partner, title: r.title, school: r.school, link: this.link(`/jobs/${r.vacancyId}`) },
+      data: {
+        name: person.name,
+        partner: r.partner,
+        title: r.title,
+        school: r.school,
+        link: this.link(`/jobs/${r.vacancyId}`),
+      },
     });
   }
 

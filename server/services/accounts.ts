@@ -9,6 +9,7 @@ import type { Outbox } from '../mail/outbox';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { Passwords } from '../auth/passwords';
 import { Token, TokenUse, type TokenPurpose } from '../../models/Token';
+import { Organisation } from '../../models/Organisation';
 import { User } from '../../models/User';
 import { toActor, type Actor, type Ctx } from './actor';
 import type { Events } from './events';
@@ -216,6 +217,11 @@ export class Accounts {
     if (!Types.ObjectId.isValid(id)) return null;
     const user = await User.findById(id).lean();
     if (!user || (user.sessionVersion ?? 0) !== sessionVersion) return null;
-    return { actor: toActor(user) };
+    const actor = toActor(user);
+    if (user.role === 'staff' && user.organisation) {
+      const org = await Organisation.findById(user.organisation).select({ kind: 1, province: 1 }).lean();
+      actor.partner = org?.kind === 'university' || (org?.kind === 'school' && org.province !== 'hebei');
+    }
+    return { actor };
   }
 }

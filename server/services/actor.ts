@@ -13,6 +13,8 @@ export interface Actor {
   organisationId: string | null;
   membership: 'active' | 'pending' | 'rejected' | null;
   scopeUnit: string | null;
+  /** Staff of a partner (a university, or a Beijing/Tianjin school): may refer graduates. */
+  partner?: boolean;
 }
 
 export interface Ctx {

@@ -86,7 +86,10 @@ export function funnel(statuses: ReferralStatus[]) {
     step,
     count: counts[i]!,
     shown: suppress(counts[i]!),
-    rate: i === 0 || counts[i - 1]! < MIN_GROUP || counts[i]! < MIN_GROUP ? null : Math.round((100 * counts[i]!) / counts[i - 1]!),
+    rate:
+      i === 0 || counts[i - 1]! < MIN_GROUP || counts[i]! < MIN_GROUP
+        ? null
+        : Math.round((100 * counts[i]!) / counts[i - 1]!),
   }));
 }
 
@@ -96,11 +99,15 @@ export class Referrals {
   /** Staff of a verified university, or of a Beijing/Tianjin school (paired schools refer too). */
   async partnerOf(actor: Actor): Promise<OrganisationDoc> {
     const org = await posterOrganisation(actor);
-    if (org.kind !== 'university' && !(org.kind === 'school' && org.province !== 'hebei')) throw new ForbiddenError('referrals.errors.notPartner');
+    if (org.kind !== 'university' && !(org.kind === 'school' && org.province !== 'hebei'))
+      throw new ForbiddenError('referrals.errors.notPartner');
     return org;
   }
 
-  private async invite(referral: { _id: Types.ObjectId; name: string; email: string; partnerName: string }, locale: Locale) {
+  private async invite(
+    referral: { _id: Types.ObjectId; name: string; email: string; partnerName: string },
+    locale: Locale,
+  ) {
     const secret = newSecret();
     const tokenId = hashSecret(secret);
     await this.d.notify.referralInvitation(
@@ -118,10 +125,19 @@ export class Referrals {
     const org = await this.partnerOf(ctx.actor);
     const id = new Types.ObjectId();
     const email = input.email.toLowerCase();
-    if (await Referral.exists({ partner: org._id, email })) throw new ValidationError({ email: 'referrals.errors.duplicate' });
+    if (await Referral.exists({ partner: org._id, email }))
+      throw new ValidationError({ email: 'referrals.errors.duplicate' });
     const invitation = await this.invite({ _id: id, name: input.name, email, partnerName: org.name }, ctx.actor.locale);
     try {
-      await Referral.create({ _id: id, partner: org._id, partnerName: org.name, referredBy: ctx.actor.id, ...input, email, ...invitation });
+      await Referral.create({
+        _id: id,
+        partner: org._id,
+        partnerName: org.name,
+        referredBy: ctx.actor.id,
+        ...input,
+        email,
+        ...invitation,
+      });
     } catch (err) {
       if (isDuplicateKey(err)) throw new ValidationError({ email: 'referrals.errors.duplicate' });
       throw err;
@@ -134,7 +150,11 @@ export class Referrals {
   /** Rows of a CSV import: each created and invited, skipped if already referred, or rejected with its reasons. */
   async importRows(ctx: Ctx & { actor: Actor }, rows: { row: number; input?: ReferralInput; errors: string[] }[]) {
     await this.partnerOf(ctx.actor);
-    const report = { accepted: [] as number[], skipped: [] as number[], rejected: [] as { row: number; errors: string[] }[] };
+    const report = {
+      accepted: [] as number[],
+      skipped: [] as number[],
+      rejected: [] as { row: number; errors: string[] }[],
+    };
     const seen = new Set<string>();
     for (const r of rows) {
       if (!r.input || r.errors.length > 0) {
@@ -151,7 +171,8 @@ export class Referrals {
         await this.refer(ctx, r.input);
         report.accepted.push(r.row);
       } catch (err) {
-        if (err instanceof ValidationError && err.fields.email === 'referrals.errors.duplicate') report.skipped.push(r.row);
+        if (err instanceof ValidationError && err.fields.email === 'referrals.errors.duplicate')
+          report.skipped.push(r.row);
         else throw err;
       }
     }
@@ -210,10 +231,11 @@ export class Referrals {
     const { r } = await this.forPartner(actor, id);
     const apps = (await this.applicationsOf([r])).get(String(r._id)) ?? [];
     const titles = new Map(
-      (await Vacancy.find({ _id: trusted({ $in: apps.map((a) => a.vacancy) }) }).select({ title: 1, schoolName: 1 }).lean()).map((v) => [
-        String(v._id),
-        v,
-      ]),
+      (
+        await Vacancy.find({ _id: trusted({ $in: apps.map((a) => a.vacancy) }) })
+          .select({ title: 1, schoolName: 1 })
+          .lean()
+      ).map((v) => [String(v._id), v]),
     );
     const visible =
       r.consent === 'none'
@@ -229,10 +251,15 @@ export class Referrals {
   /** Recommends an open vacancy to a referred graduate; they decide whether to apply. */
   async recommend(ctx: Ctx & { actor: Actor }, id: string, vacancyId: string) {
     const { r } = await this.forPartner(ctx.actor, id);
-    const vacancy = Types.ObjectId.isValid(vacancyId) ? await Vacancy.findOne({ _id: vacancyId, status: 'open' }).lean() : null;
+    const vacancy = Types.ObjectId.isValid(vacancyId)
+      ? await Vacancy.findOne({ _id: vacancyId, status: 'open' }).lean()
+      : null;
     if (!vacancy) throw new ValidationError({ vacancyId: 'validation.choose' });
     if (r.recommendations.some((x) => String(x.vacancy) === vacancyId)) return;
-    const recommendations = [...r.recommendations, { vacancy: vacancy._id, title: vacancy.title, at: this.d.clock.now(), application: null }];
+    const recommendations = [
+      ...r.recommendations,
+      { vacancy: vacancy._id, title: vacancy.title, at: this.d.clock.now(), application: null },
+    ];
     await Referral.updateOne({ _id: r._id }, { $set: { recommendations } });
     const user = r.candidate ? await User.findById(r.candidate).lean() : null;
     if (user) {
@@ -257,7 +284,10 @@ export class Referrals {
     }
     return {
       total: funnel(all.map((r) => r.status)),
-      cohorts: cohorts.map((c) => ({ cohort: c, funnel: funnel(all.filter((r) => r.graduationYear === c).map((r) => r.status)) })),
+      cohorts: cohorts.map((c) => ({
+        cohort: c,
+        funnel: funnel(all.filter((r) => r.graduationYear === c).map((r) => r.status)),
+      })),
       units: [...byUnit.entries()].map(([unit, statuses]) => ({ unit, funnel: funnel(statuses) })),
       offFunnel: (['declined', 'expired', 'not_hired', 'revoked'] as const).map((s) => ({
         status: s,
@@ -288,7 +318,8 @@ export class Referrals {
     const { referral, tokenId, hasAccount } = await this.invitation(secret);
     let userId: string;
     if (ctx.actor) {
-      if (ctx.actor.role !== 'candidate' || ctx.actor.email !== referral.email) throw new ForbiddenError('referrals.errors.otherAccount');
+      if (ctx.actor.role !== 'candidate' || ctx.actor.email !== referral.email)
+        throw new ForbiddenError('referrals.errors.otherAccount');
       userId = ctx.actor.id;
     } else {
       if (hasAccount) throw new ConflictError('referrals.errors.signInFirst');
@@ -313,8 +344,16 @@ export class Referrals {
       });
     }
     const now = this.d.clock.now();
-    await Referral.updateOne({ _id: referral._id }, { $set: { candidate: userId, claimedAt: now, consent: input.consent, consentAt: now } });
-    await this.d.events.record({ ...ctx, actor: ctx.actor }, 'referral.claimed', { type: 'Referral', id: String(referral._id) }, { consent: input.consent });
+    await Referral.updateOne(
+      { _id: referral._id },
+      { $set: { candidate: userId, claimedAt: now, consent: input.consent, consentAt: now } },
+    );
+    await this.d.events.record(
+      { ...ctx, actor: ctx.actor },
+      'referral.claimed',
+      { type: 'Referral', id: String(referral._id) },
+      { consent: input.consent },
+    );
     return { userId };
   }
 
@@ -326,7 +365,10 @@ export class Referrals {
   /** The graduate changes (or withdraws) what the partner may see. */
   async setConsent(ctx: Ctx & { actor: Actor }, id: string, consent: Consent) {
     const result = Types.ObjectId.isValid(id)
-      ? await Referral.updateOne({ _id: id, candidate: ctx.actor.id }, { $set: { consent, consentAt: this.d.clock.now() } })
+      ? await Referral.updateOne(
+          { _id: id, candidate: ctx.actor.id },
+          { $set: { consent, consentAt: this.d.clock.now() } },
+        )
       : { matchedCount: 0 };
     if (result.matchedCount !== 1) throw new NotFoundError();
     await this.d.events.record(ctx, 'referral.consent', { type: 'Referral', id }, { consent });
@@ -334,7 +376,9 @@ export class Referrals {
 
   /** The partner an application counts for: a recommendation it answers, else the graduate's first referral. */
   static async sourceFor(candidateId: string, vacancyId: string) {
-    const referrals = await Referral.find({ candidate: candidateId, revokedAt: null }).sort({ claimedAt: 1 }).lean<ReferralDoc[]>();
+    const referrals = await Referral.find({ candidate: candidateId, revokedAt: null })
+      .sort({ claimedAt: 1 })
+      .lean<ReferralDoc[]>();
     const recommending = referrals.find((r) => r.recommendations.some((x) => String(x.vacancy) === vacancyId));
     const chosen = recommending ?? referrals[0];
     if (!chosen) return { source: 'direct' as const, sourcePartner: null, sourcePartnerName: '', referral: null };

@@ -1,0 +1,252 @@
+// Partner staff (universities, Beijing/Tianjin paired schools): referrals, imports, recommendations, the funnel.
+// And the graduate's side: the invitation link and their referrals.
+import { Router, type Request } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import type { RouteDeps } from '.';
+import { ConflictError, ValidationError } from '../server/errors';
+import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { actorCtx, actorOf, requestCtx, requireRole } from '../server/middleware/guards';
+import { decodeCsv, parseCsv, toCsv } from '../server/services/csv';
+import { readReferralRows, templateCsv } from '../server/services/referralCsv';
+import { FUNNEL } from '../server/services/referrals';
+import { hebeiUnits, unitName } from '../server/services/regions';
+import { options, SUBJECT_KEYS } from '../server/services/taxonomy';
+import { CONSENT_LEVELS } from '../models/Referral';
+import { Vacancy } from '../models/Vacancy';
+import { email, many, newPassword, optionalText, phone, text, confirmPasswords } from './schemas';
+
+const keys = (list: readonly string[]) => list as [string, ...string[]];
+const DEGREES = ['college', 'bachelor', 'master', 'doctorate'] as const;
+const referralSchema = z.object({
+  name: text(50),
+  email,
+  phone,
+  major: optionalText(100),
+  graduationYear: z
+    .string('validation.required')
+    .trim()
+    .regex(/^20\d{2}$/, 'referrals.errors.year')
+    .transform(Number),
+  degree: z.enum(DEGREES, 'validation.choose'),
+  certificates: optionalText(200),
+  subjects: many.pipe(z.array(z.enum(keys(SUBJECT_KEYS), 'validation.choose')).max(6, 'validation.tooMany')),
+  preferredUnits: many.pipe(z.array(z.string().max(10)).max(14)),
+  note: optionalText(500),
+});
+const claimSchema = z
+  .object({
+    name: text(50),
+    password: newPassword,
+    passwordConfirm: z.string('validation.required'),
+    consent: z.enum(CONSENT_LEVELS).default('status'),
+  })
+  .superRefine(confirmPasswords);
+const upload = multer({
+  storage: multer.memoryStorage(),
+  defParamCharset: 'utf8',
+  limits: { fileSize: 2 * 1024 * 1024, files: 1 },
+});
+
+export function partnerRouter({ services, clock }: RouteDeps): Router {
+  const router = Router();
+  const { referrals } = services;
+  const partnerOnly = requireRole('staff');
+
+  const formLocals = (req: Request) => ({
+    title: req.t('referrals.new.title'),
+    degrees: DEGREES.map((d) => ({ value: d, label: req.t(`vacancies.education.${d}`) })),
+    subjectOptions: options('subjects', req.locale),
+    units: hebeiUnits(req.locale),
+  });
+
+  router.get('/partner', partnerOnly, async (req, res) => {
+    const org = await referrals.partnerOf(actorOf(req));
+    const d = await referrals.dashboard(actorOf(req));
+    res.render('pages/partner/dashboard', {
+      title: req.t('referrals.dashboard.title', { partner: org.name }),
+      ...d,
+      units: d.units.map((u) => ({ ...u, name: unitName(u.unit, req.locale) })),
+      steps: FUNNEL,
+    });
+  });
+
+  router.get('/partner/referrals', partnerOnly, async (req, res) => {
+    const cohort = Number(req.query.cohort) || undefined;
+    const major = typeof req.query.major === 'string' ? req.query.major.slice(0, 50) : '';
+    const status = typeof req.query.status === 'string' ? req.query.status : '';
+    const items = await referrals.list(actorOf(req), { cohort, major, status });
+    res.render('pages/partner/referrals', {
+      title: req.t('referrals.list.title'),
+      items,
+      f: { cohort, major, status },
+      statuses: [...FUNNEL, 'declined', 'expired', 'not_hired', 'revoked'],
+    });
+  });
+
+  router.get('/partner/referrals/new', partnerOnly, async (req, res) => {
+    await referrals.partnerOf(actorOf(req));
+    res.render('pages/partner/new', {
+      ...formLocals(req),
+      values: { degree: 'bachelor', graduationYear: String(clock.now().getFullYear() + 1) },
+    });
+  });
+
+  router.post('/partner/referrals/new', partnerOnly, async (req, res, next) => {
+    try {
+      const form = parseForm(referralSchema, req.body);
+      if (!form.ok) throw new ValidationError(form.errors);
+      const id = await referrals.refer(actorCtx(req), { ...form.data, stages: [] });
+      req.flash('success', 'referrals.new.done', { email: form.data.email });
+      res.redirect(303, `/partner/referrals/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) return next(err);
+      renderInvalid(res, 'pages/partner/new', formLocals(req), err.fields, req.body);
+    }
+  });
+
+  router.get('/partner/referrals.csv', partnerOnly, async (req, res) => {
+    const items = await referrals.list(actorOf(req), {});
+    const header = ['name', 'email', 'major', 'graduationYear', 'status'].map((k) => req.t(`referrals.export.${k}`));
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', 'attachment; filename="referrals.csv"');
+    res.send(
+      toCsv([
+        header,
+        ...items.map((r) => [r.name, r.email, r.major, r.graduationYear, req.t(`referrals.status.${r.status}`)]),
+      ]),
+    );
+  });
+
+  router.get('/partner/referrals/template.csv', partnerOnly, (req, res) => {
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', 'attachment; filename="referrals-template.csv"');
+    res.send(templateCsv());
+  });
+
+  router.post('/partner/referrals/import', partnerOnly, upload.single('file'), async (req, res) => {
+    await referrals.partnerOf(actorOf(req));
+    const decoded = req.file ? decodeCsv(req.file.buffer) : null;
+    if (!decoded) {
+      return res.status(422).render('pages/partner/import', {
+        title: req.t('referrals.import.title'),
+        problem: req.t(req.file ? 'referrals.import.encoding' : 'referrals.import.noFile'),
+      });
+    }
+    const report = await referrals.importRows(actorCtx(req), readReferralRows(parseCsv(decoded.text)));
+    res.status(report.rejected.length > 0 ? 422 : 200).render('pages/partner/import', {
+      title: req.t('referrals.import.title'),
+      report: {
+        ...report,
+        rejected: report.rejected.map((r) => ({ row: r.row, reasons: r.errors.map((e) => req.t(e)).join('；') })),
+      },
+      gbk: decoded.encoding === 'gbk',
+    });
+  });
+
+  router.get('/partner/referrals/:id', partnerOnly, async (req, res) => {
+    const detail = await referrals.detail(actorOf(req), String(req.params.id));
+    const open = await Vacancy.find({ status: 'open' })
+      .sort({ openedAt: -1 })
+      .limit(100)
+      .select({ title: 1, schoolName: 1 })
+      .lean();
+    res.render('pages/partner/referral', {
+      title: detail.referral.name,
+      ...detail,
+      vacancies: open.map((v) => ({ value: String(v._id), label: `${v.title} · ${v.schoolName}` })),
+    });
+  });
+
+  for (const action of ['resend', 'revoke'] as const) {
+    router.post(`/partner/referrals/:id/${action}`, partnerOnly, async (req, res) => {
+      try {
+        await referrals[action](actorCtx(req), String(req.params.id));
+        req.flash('success', `referrals.done.${action}`);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        req.flash('error', err.messageKey);
+      }
+      res.redirect(303, `/partner/referrals/${req.params.id}`);
+    });
+  }
+
+  router.post('/partner/referrals/:id/recommend', partnerOnly, async (req, res) => {
+    try {
+      await referrals.recommend(
+        actorCtx(req),
+        String(req.params.id),
+        String((req.body as Record<string, unknown>)?.vacancyId ?? ''),
+      );
+      req.flash('success', 'referrals.done.recommend');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      req.flash('error', 'validation.choose');
+    }
+    res.redirect(303, `/partner/referrals/${req.params.id}`);
+  });
+
+  // The graduate's side.
+  router.get('/referrals/:token', async (req, res) => {
+    const inv = await referrals.invitation(String(req.params.token));
+    res.render('pages/partner/claim', {
+      title: req.t('referrals.claim.title'),
+      inv,
+      signedInAsThem: req.user?.role === 'candidate' && req.user.email === inv.referral.email,
+      consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
+      values: { name: inv.referral.name, consent: 'status' },
+      returnTo: encodeURIComponent(req.originalUrl),
+    });
+  });
+
+  router.post('/referrals/:token', async (req, res, next) => {
+    const token = String(req.params.token);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const consent = CONSENT_LEVELS.find((c) => c === body.consent) ?? 'status';
+    try {
+      if (req.user) {
+        await referrals.claim(requestCtx(req), token, { name: req.user.name, consent, locale: req.locale });
+        req.flash('success', 'referrals.claim.linked');
+        return res.redirect(303, '/me/referrals');
+      }
+      const form = parseForm(claimSchema, body);
+      if (!form.ok) throw new ValidationError(form.errors);
+      await referrals.claim(requestCtx(req), token, { ...form.data, locale: req.locale });
+      req.flash('success', 'referrals.claim.done');
+      res.redirect(303, '/login');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) return next(err);
+      const inv = await referrals.invitation(token);
+      renderInvalid(
+        res,
+        'pages/partner/claim',
+        {
+          title: req.t('referrals.claim.title'),
+          inv,
+          consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
+          returnTo: encodeURIComponent(req.originalUrl),
+        },
+        err.fields,
+        body,
+      );
+    }
+  });
+
+  router.get('/me/referrals', requireRole('candidate'), async (req, res) => {
+    const mine = await referrals.mine(actorOf(req));
+    res.render('pages/partner/mine', {
+      title: req.t('referrals.mine.title'),
+      items: mine.map((r) => ({ ...r, id: String(r._id) })),
+      consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
+    });
+  });
+
+  router.post('/me/referrals/:id/consent', requireRole('candidate'), async (req, res) => {
+    const consent = CONSENT_LEVELS.find((c) => c === (req.body as Record<string, unknown>)?.consent) ?? 'none';
+    await referrals.setConsent(actorCtx(req), String(req.params.id), consent);
+    req.flash('success', 'referrals.mine.saved');
+    res.redirect(303, '/me/referrals');
+  });
+
+  return router;
+}

@@ -10,6 +10,7 @@ import { Announcement } from '../models/Announcement';
 import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Organisation';
 import { JobAlert } from '../models/JobAlert';
 import { Vacancy } from '../models/Vacancy';
+import { Referral } from '../models/Referral';
 import { Application, Notice } from '../models/Application';
 import { CandidateProfile, type ProfileDoc } from '../models/CandidateProfile';
 import { FieldCipher } from '../server/crypto';
@@ -223,6 +224,7 @@ export async function seedDemo(options: {
   // scheduler run (or from /dev/mailbox).
   const candidate = await User.findOne({ email: 'candidate@demo.teachbridge.cn' }).lean();
   await seedApplications(now, new FieldCipher(options.dataKey), passwordHash);
+  await seedReferrals(now, passwordHash);
   await JobAlert.create({
     user: candidate!._id,
     query: 'unit=1307&shortage=1',
@@ -605,4 +607,139 @@ async function seedOffer(now: Date, cipher: FieldCipher) {
     publishedAt: new Date(now.getTime() - 12 * DAY),
     endsAt: new Date(now.getTime() - 5 * DAY),
   });
+}
+
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗';
+const GIVEN = [
+  '子涵',
+  '欣怡',
+  '浩然',
+  '梓萱',
+  '宇轩',
+  '雨桐',
+  '思远',
+  '佳琪',
+  '一诺',
+  '晨阳',
+  '若曦',
+  '明哲',
+  '诗涵',
+  '俊杰',
+  '可馨',
+];
+const MAJORS = ['英语', '数学与应用数学', '汉语言文学', '音乐学', '美术学', '物理学', '教育技术学', '体育教育'];
+/** Each partner's graduates spread across the funnel: [status, how many] for cohorts 2026 and 2027. */
+const REFERRAL_MIX: Record<string, [string, number][]> = {
+  bnu: [
+    ['hired', 4],
+    ['in_process', 4],
+    ['applied', 5],
+    ['not_hired', 3],
+    ['registered', 4],
+    ['invited', 5],
+    ['expired', 2],
+    ['declined', 1],
+  ],
+  cnu: [
+    ['hired', 3],
+    ['in_process', 3],
+    ['applied', 3],
+    ['not_hired', 2],
+    ['registered', 3],
+    ['invited', 4],
+    ['expired', 1],
+  ],
+  tjnu: [
+    ['hired', 2],
+    ['in_process', 3],
+    ['applied', 3],
+    ['registered', 3],
+    ['invited', 3],
+    ['expired', 1],
+  ],
+};
+
+/** Referred graduates for the three partner universities, so that their dashboards show a real funnel. */
+async function seedReferrals(now: Date, passwordHash: string) {
+  const vacancies = await Vacancy.find({ status: 'open' }).sort({ openedAt: -1 }).limit(30).lean();
+  let n = 0;
+  for (const [key, mix] of Object.entries(REFERRAL_MIX)) {
+    const partner = await Organisation.findOne({ name: ORGS.find((o) => o.key === key)!.name }).lean();
+    const staff = await User.findOne({ organisation: partner!._id }).lean();
+    for (const [status, count] of mix) {
+      for (let i = 0; i < count; i += 1) {
+        n += 1;
+        const name = `${SURNAMES[n % SURNAMES.length]}${GIVEN[n % GIVEN.length]}`;
+        const email = `${key}.grad${n}@demo.teachbridge.cn`;
+        const cohort = n % 2 ? 2026 : 2027;
+        const invitedAt = new Date(now.getTime() - (10 + (n % 40)) * DAY);
+        const claimed = !['invited', 'expired', 'declined'].includes(status);
+        const user = claimed
+          ? await User.create({ email, name, role: 'candidate', passwordHash, emailVerifiedAt: invitedAt })
+          : null;
+        const referral = await Referral.create({
+          partner: partner!._id,
+          partnerName: partner!.name,
+          referredBy: staff!._id,
+          name,
+          email,
+          major: MAJORS[n % MAJORS.length],
+          graduationYear: cohort,
+          degree: n % 5 ? 'bachelor' : 'master',
+          subjects: [['english', 'math', 'chinese', 'music', 'art', 'physics', 'it', 'pe'][n % 8]!],
+          invitedAt,
+          expiresAt: status === 'expired' ? new Date(now.getTime() - DAY) : new Date(invitedAt.getTime() + 30 * DAY),
+          declinedAt: status === 'declined' ? new Date(invitedAt.getTime() + 2 * DAY) : null,
+          candidate: user?._id ?? null,
+          claimedAt: user ? new Date(invitedAt.getTime() + DAY) : null,
+          consent: n % 3 ? 'status' : 'details',
+          consentAt: user ? new Date(invitedAt.getTime() + DAY) : null,
+        });
+        if (!user || status === 'registered') continue;
+        const vacancy = vacancies[n % vacancies.length]!;
+        const stage =
+          status === 'hired'
+            ? 'signed'
+            : status === 'in_process'
+              ? n % 2
+                ? 'interview'
+                : 'qualification_review'
+              : status === 'not_hired'
+                ? 'written_exam'
+                : 'submitted';
+        const stages = stagesOf(vacancy.pipeline).filter(
+          (s) => stagesOf(vacancy.pipeline).indexOf(s) <= Math.max(0, stagesOf(vacancy.pipeline).indexOf(stage)),
+        );
+        const submittedAt = new Date(invitedAt.getTime() + 3 * DAY);
+        await Application.create({
+          vacancy: vacancy._id,
+          candidate: user._id,
+          postedBy: vacancy.postedBy,
+          school: vacancy.school,
+          unitCode: vacancy.unitCode,
+          pipeline: vacancy.pipeline,
+          source: 'referral',
+          sourcePartner: partner!._id,
+          sourcePartnerName: partner!.name,
+          referral: referral._id,
+          stage: stages.includes(stage) ? stage : stages[stages.length - 1],
+          outcome: status === 'not_hired' ? 'rejected' : null,
+          rejectReason: status === 'not_hired' ? 'score' : null,
+          version: stages.length - 1,
+          consentAt: submittedAt,
+          eligibility: { outcome: 'eligible', checks: [] },
+          snapshot: { legalName: name },
+          history: stages.map((s, k) => ({
+            at: new Date(submittedAt.getTime() + k * DAY),
+            by: null,
+            from: k ? stages[k - 1] : null,
+            to: s,
+            note: '',
+          })),
+          submittedAt,
+          contractDate: status === 'hired' ? new Date(now.getTime() - 3 * DAY) : null,
+        });
+      }
+    }
+  }
 }

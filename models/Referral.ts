@@ -20,6 +20,8 @@ const referralSchema = new Schema(
     stages: { type: [String], default: [] },
     preferredUnits: { type: [String], default: [] },
     note: { type: String, default: '' },
+    /** Set when the graduate signed up at a partner's campus drive (QR code) rather than by invitation. */
+    drive: { type: Schema.Types.ObjectId, ref: 'Announcement', default: null },
     /** The current invitation (hash of its secret); resending replaces it, revoking clears it. */
     tokenId: { type: String, default: null },
     invitedAt: { type: Date, required: true },

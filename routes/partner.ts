@@ -2,6 +2,8 @@
 // And the graduate's side: the invitation link and their referrals.
 import { Router, type Request } from 'express';
 import multer from 'multer';
+import QRCode from 'qrcode';
+import { limiter } from '../server/middleware/rateLimit';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
@@ -48,7 +50,7 @@ const upload = multer({
   limits: { fileSize: 2 * 1024 * 1024, files: 1 },
 });
 
-export function partnerRouter({ services, clock }: RouteDeps): Router {
+export function partnerRouter({ services, clock, config }: RouteDeps): Router {
   const router = Router();
   const { referrals } = services;
   const partnerOnly = requireRole('staff');
@@ -185,6 +187,71 @@ export function partnerRouter({ services, clock }: RouteDeps): Router {
     }
     res.redirect(303, `/partner/referrals/${req.params.id}`);
   });
+
+  // Campus drives: a QR code (and short link) for quick registration on the spot.
+  router.get('/manage/announcements/:id/qr.svg', partnerOnly, async (req, res) => {
+    const a = await services.announcements.getForStaff(actorOf(req), String(req.params.id));
+    const svg = await QRCode.toString(referrals.driveLink(String(a._id), config.baseUrl, config.sessionSecret), {
+      type: 'svg',
+      margin: 1,
+    });
+    res.set('Content-Type', 'image/svg+xml');
+    res.set('Cache-Control', 'private, max-age=300');
+    res.send(svg);
+  });
+
+  const driveSchema = z
+    .object({
+      name: text(50),
+      email,
+      password: newPassword,
+      passwordConfirm: z.string('validation.required'),
+      graduationYear: z
+        .string('validation.required')
+        .trim()
+        .regex(/^20\d{2}$/, 'referrals.errors.year')
+        .transform(Number),
+      consent: z.enum(CONSENT_LEVELS).default('status'),
+    })
+    .superRefine(confirmPasswords);
+
+  router.get('/d/:id/:sig', async (req, res) => {
+    const drive = await referrals.drive(String(req.params.id), String(req.params.sig), config.sessionSecret);
+    res.render('pages/partner/drive', {
+      title: drive.title,
+      drive,
+      consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
+      values: { consent: 'status', graduationYear: String(clock.now().getFullYear()) },
+    });
+  });
+
+  router.post(
+    '/d/:id/:sig',
+    limiter('signup', config.rateLimits.signup, config.rateLimits.windowMs, clock),
+    async (req, res, next) => {
+      const drive = await referrals.drive(String(req.params.id), String(req.params.sig), config.sessionSecret);
+      const form = parseForm(driveSchema, req.body);
+      if (!form.ok) {
+        return renderInvalid(
+          res,
+          'pages/partner/drive',
+          {
+            title: drive.title,
+            drive,
+            consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
+          },
+          form.errors,
+          req.body,
+        );
+      }
+      try {
+        await referrals.quickRegister(requestCtx(req), services.accounts, drive, { ...form.data, locale: req.locale });
+      } catch (err) {
+        return next(err);
+      }
+      res.redirect(303, '/register/sent');
+    },
+  );
 
   // The graduate's side.
   router.get('/referrals/:token', async (req, res) => {

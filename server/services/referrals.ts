@@ -1,5 +1,6 @@
 // Partner referrals: universities and paired schools in Beijing/Tianjin nominate graduates, invite them, recommend
 // vacancies, and follow each one; partners see only what the graduate consented to and never a group under 3.
+import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, isDuplicateKey, LinkError, NotFoundError, ValidationError } from '../errors';
@@ -8,6 +9,7 @@ import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { Passwords } from '../auth/passwords';
+import { Announcement } from '../../models/Announcement';
 import { Application, type ApplicationDoc } from '../../models/Application';
 import type { OrganisationDoc } from '../../models/Organisation';
 import { Referral, type CONSENT_LEVELS, type ReferralDoc } from '../../models/Referral';
@@ -15,6 +17,7 @@ import { Token, TokenUse } from '../../models/Token';
 import { User } from '../../models/User';
 import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
+import type { Accounts } from './accounts';
 import type { Events } from './events';
 import { posterOrganisation } from './postings';
 
@@ -357,6 +360,64 @@ export class Referrals {
     return { userId };
   }
 
+  /** The short link of a campus drive's quick registration, signed so that nobody can attribute to a drive. */
+  driveLink(announcementId: string, baseUrl: string, secret: string): string {
+    return `${baseUrl}/d/${announcementId}/${driveSignature(announcementId, secret)}`;
+  }
+
+  /** The open campus drive behind a signed short link. */
+  async drive(id: string, signature: string, secret: string) {
+    const expected = Buffer.from(driveSignature(id, secret));
+    const given = Buffer.from(signature);
+    if (!Types.ObjectId.isValid(id) || expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
+      throw new NotFoundError();
+    }
+    const announcement = await Announcement.findOne({ _id: id, status: 'open', programme: 'campus_drive' }).lean();
+    if (!announcement) throw new NotFoundError();
+    return announcement;
+  }
+
+  /**
+   * Quick registration at a drive: the account (and its verification email) as in any sign-up, tagged with the
+   * partner and the drive, so that its applications count as coming from the drive. The answer is the same
+   * whether or not the address already had an account.
+   */
+  async quickRegister(
+    ctx: Ctx,
+    accounts: Accounts,
+    drive: { _id: Types.ObjectId; issuer: Types.ObjectId; issuerName: string },
+    input: { name: string; email: string; password: string; graduationYear: number; consent: Consent; locale: Locale },
+  ) {
+    const email = input.email.toLowerCase();
+    const { created, userId } = await accounts.registerUser(
+      ctx,
+      { name: input.name, email, password: input.password, locale: input.locale },
+      { role: 'candidate' },
+    );
+    if (!created || !userId) return;
+    const now = this.d.clock.now();
+    try {
+      await Referral.create({
+        partner: drive.issuer,
+        partnerName: drive.issuerName,
+        referredBy: userId,
+        name: input.name,
+        email,
+        graduationYear: input.graduationYear,
+        drive: drive._id,
+        invitedAt: now,
+        expiresAt: now,
+        candidate: userId,
+        claimedAt: now,
+        consent: input.consent,
+        consentAt: now,
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // already referred by this partner: that referral stands
+    }
+    await this.d.events.record(ctx, 'referral.drive_signup', { type: 'Announcement', id: String(drive._id) });
+  }
+
   async mine(actor: Actor) {
     if (actor.role !== 'candidate') throw new ForbiddenError();
     return Referral.find({ candidate: actor.id }).sort({ claimedAt: -1 }).lean<ReferralDoc[]>();
@@ -383,10 +444,14 @@ export class Referrals {
     const chosen = recommending ?? referrals[0];
     if (!chosen) return { source: 'direct' as const, sourcePartner: null, sourcePartnerName: '', referral: null };
     return {
-      source: recommending ? ('recommendation' as const) : ('referral' as const),
+      source: recommending ? ('recommendation' as const) : chosen.drive ? ('campaign' as const) : ('referral' as const),
       sourcePartner: chosen.partner,
       sourcePartnerName: chosen.partnerName,
       referral: chosen._id,
     };
   }
+}
+
+function driveSignature(id: string, secret: string): string {
+  return crypto.createHmac('sha256', secret).update(`drive:${id}`).digest('base64url').slice(0, 16);
 }

@@ -255,3 +255,50 @@ function encodeGbk(text: string): Buffer {
   }
   return Buffer.from(bytes);
 }
+
+describe('campus-drive quick registration', () => {
+  it("when a graduate scans the drive's QR code and signs up, then applications count as coming from that drive and partner", async () => {
+    const { org, agent } = await partner();
+    const { Announcement } = await import('../../models/Announcement');
+    const drive = await Announcement.create({
+      issuer: org._id,
+      issuerName: org.name,
+      unitCode: '11',
+      programme: 'campus_drive',
+      title: '春季河北专场招聘会',
+      status: 'open',
+      openedAt: t.clock.now(),
+    });
+    const qr = await agent.get(`/manage/announcements/${drive._id}/qr.svg`);
+    expect(qr.status).toBe(200);
+    expect(qr.headers['content-type']).toContain('image/svg+xml');
+    const link = t.services.referrals.driveLink(String(drive._id), 'http://teachbridge.test', t.config.sessionSecret);
+    const path = new URL(link).pathname;
+    expect((await t.agent().get(`${path.slice(0, -2)}xx`)).status).toBe(404);
+
+    const email = `${unique('drive')}@test.cn`;
+    const res = await submitForm(t.agent(), path, {
+      name: '何一诺',
+      email,
+      graduationYear: '2027',
+      password: 'drive-signup-2027',
+      passwordConfirm: 'drive-signup-2027',
+      consent: 'status',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/register/sent');
+    const user = (await User.findOne({ email }).lean())!;
+    expect(await Referral.findOne({ candidate: user._id }).lean()).toMatchObject({
+      partner: org._id,
+      drive: drive._id,
+    });
+
+    const { Referrals } = await import('../../server/services/referrals');
+    const school = await makeOrg({ county: '130722' });
+    const vacancy = await makeOpenVacancy(school);
+    expect(await Referrals.sourceFor(String(user._id), String(vacancy._id))).toMatchObject({
+      source: 'campaign',
+      sourcePartnerName: org.name,
+    });
+  });
+});

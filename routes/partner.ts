@@ -263,7 +263,13 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
       values: { name: inv.referral.name, consent: 'status' },
       returnTo: encodeURIComponent(req.originalUrl),
+      declineAction: `${req.originalUrl.split('?')[0]}/decline`,
     });
+  });
+
+  router.post('/referrals/:token/decline', async (req, res) => {
+    await referrals.decline(requestCtx(req), String(req.params.token));
+    res.render('pages/partner/declined', { title: req.t('referrals.claim.declinedTitle') });
   });
 
   router.post('/referrals/:token', async (req, res, next) => {

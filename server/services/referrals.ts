@@ -418,6 +418,19 @@ export class Referrals {
     await this.d.events.record(ctx, 'referral.drive_signup', { type: 'Announcement', id: String(drive._id) });
   }
 
+  /** The graduate says no thanks: the link is used up and the partner sees "declined". */
+  async decline(ctx: Ctx, secret: string) {
+    const { referral, tokenId } = await this.invitation(secret);
+    try {
+      await TokenUse.create({ _id: tokenId, usedAt: this.d.clock.now() });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new LinkError('tokens.used');
+      throw err;
+    }
+    await Referral.updateOne({ _id: referral._id }, { $set: { declinedAt: this.d.clock.now() } });
+    await this.d.events.record(ctx, 'referral.declined', { type: 'Referral', id: String(referral._id) });
+  }
+
   async mine(actor: Actor) {
     if (actor.role !== 'candidate') throw new ForbiddenError();
     return Referral.find({ candidate: actor.id }).sort({ claimedAt: -1 }).lean<ReferralDoc[]>();

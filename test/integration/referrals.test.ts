@@ -302,3 +302,19 @@ describe('campus-drive quick registration', () => {
     });
   });
 });
+
+describe('declining', () => {
+  it('when the graduate declines, then the link is used up and the partner sees "declined"', async () => {
+    const { agent } = await partner();
+    const email = `${unique('no')}@test.cn`;
+    const res = await submitForm(agent, '/partner/referrals/new', referralForm(email));
+    const id = res.headers.location!.split('/').pop()!;
+    await t.deliver();
+    const link = linkIn(t.smtp.to(email)[0]!.text, '/referrals/');
+    const declined = await submitForm(t.agent(), link, {}, `${link}/decline`);
+    expect(declined.status).toBe(200);
+    expect(declined.text).toContain('已谢绝推荐');
+    expect((await t.agent().get(link)).status).toBe(400);
+    expect((await agent.get(`/partner/referrals/${id}`)).text).toContain('已谢绝');
+  });
+});

@@ -14,6 +14,7 @@ import { manageRouter } from './manage';
 import { meRouter } from './me';
 import { organisationRouter } from './organisation';
 import { partnerRouter } from './partner';
+import { placementsRouter } from './placements';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -33,6 +34,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(alertsRouter(deps));
   app.use(meRouter(deps));
   app.use(partnerRouter(deps));
+  app.use(placementsRouter(deps));
   app.use('/manage', manageRouter(deps));
   app.use('/coordinator', coordinatorRouter(deps));
   if (deps.config.localMode && !deps.config.isProduction) app.use('/dev', devRouter(deps));

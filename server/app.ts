@@ -36,6 +36,7 @@ import { Vacancies } from './services/vacancies';
 import { Profiles } from './services/profiles';
 import { Applications } from './services/applications';
 import { Referrals } from './services/referrals';
+import { Placements } from './services/placements';
 import { FieldCipher } from './crypto';
 import { Documents } from './services/documents';
 import { FsStore, GridFsStore } from './storage';
@@ -79,12 +80,22 @@ export function createServices(deps: AppDeps) {
   });
   const cipher = new FieldCipher(config.dataKey);
   const profiles = new Profiles(cipher, events);
-  const applications = new Applications({ clock, notify, outbox, events, profiles, baseUrl: config.baseUrl });
+  const placements = new Placements({ clock, events });
+  const applications = new Applications({
+    clock,
+    notify,
+    outbox,
+    events,
+    profiles,
+    placements,
+    baseUrl: config.baseUrl,
+  });
   const store = config.storage === 'gridfs' ? new GridFsStore() : new FsStore(path.join(config.dataDir, 'uploads'));
   const documents = new Documents(store, clock, events);
   const referrals = new Referrals({ clock, notify, outbox, events, passwords });
   return {
     referrals,
+    placements,
     documents,
     outbox,
     notify,
@@ -107,6 +118,7 @@ export function serviceJobs(services: Services): Job[] {
   return [
     { name: 'close-expired-vacancies', periodMs: 5 * 60 * 1000, run: (now) => services.vacancies.closeExpired(now) },
     { name: 'alert-digests', periodMs: 60 * 60 * 1000, run: (now) => services.alerts.sendDigests(now) },
+    { name: 'placement-sweep', periodMs: 10 * 60 * 1000, run: () => services.placements.sweep() },
   ];
 }
 

@@ -29,6 +29,7 @@ import type { Profiles } from './profiles';
 import type { ProfileDoc } from '../../models/CandidateProfile';
 import { cutOff, maskName, places, rank, rulesFor, total } from './selection';
 import { Referrals } from './referrals';
+import type { Placements } from './placements';
 import { toCsv } from './csv';
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -46,6 +47,7 @@ export interface ApplicationDeps {
   outbox: Outbox;
   events: Events;
   profiles: Profiles;
+  placements: Placements;
   baseUrl: string;
 }
 
@@ -292,6 +294,13 @@ export class Applications {
       },
     );
     if (result.modifiedCount !== 1) throw new ConflictError('applications.errors.conflict');
+    // Signed: the placement starts (exactly once; the sweeper catches a crash between these two writes).
+    if (next.stage === 'signed' && !next.outcome) {
+      await this.d.placements.ensureFor({
+        ...app,
+        contractDate: move.action === 'advance' ? (move.contractDate ?? null) : null,
+      });
+    }
     await this.d.events.record(
       ctx,
       `application.${move.action}`,

@@ -78,3 +78,9 @@ export function options(kind: 'stages' | 'subjects' | 'postTypes', locale: Local
 export function certificateCovers(certificateKey: string, stage: string): boolean {
   return data.certificateTypes.find((c) => c.key === certificateKey)?.covers.includes(stage) ?? false;
 }
+
+/** Service commitment in years that a post type carries (special-post 3, targeted 6, silver-age 1); 0 for none. */
+export function postTypeYears(key: string): number {
+  if (key === 'silver_age') return 1;
+  return data.postTypes.find((p) => p.key === key)?.serviceYears ?? 0;
+}

@@ -1,0 +1,112 @@
+// Placements: the school's view (checklist, status, commitment) and the teacher's own (/me/placement).
+import { Router } from 'express';
+import type { RouteDeps } from '.';
+import { ConflictError, ValidationError } from '../server/errors';
+import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
+import { commitmentEnd, CHECKLIST } from '../server/services/placements';
+import { postTypeName } from '../server/services/taxonomy';
+import { cstDate } from '../server/views/present';
+import { LEAVE_REASONS, type PlacementDoc } from '../models/Placement';
+import type { Locale } from '../server/i18n';
+
+const MOVES = ['activate', 'suspend', 'resume', 'complete', 'leave', 'transfer'] as const;
+
+function present(p: PlacementDoc, locale: Locale, now: Date) {
+  const end = commitmentEnd(p.startDate, p.commitmentYears, p.suspensions, now);
+  return {
+    ...p,
+    id: String(p._id),
+    start: cstDate(p.startDate),
+    end: cstDate(end),
+    postTypeName: postTypeName(p.postType, locale),
+    items: p.checklist.map((c) => ({
+      ...c,
+      due: cstDate(c.dueAt),
+      overdue: !c.doneAt && Boolean(c.dueAt && c.dueAt < now),
+    })),
+  };
+}
+
+export function placementsRouter({ services, clock }: RouteDeps): Router {
+  const router = Router();
+  const { placements } = services;
+
+  router.get('/manage/placements', requireRole('staff'), async (req, res) => {
+    const now = clock.now();
+    const list = await placements.forStaffList(actorOf(req));
+    res.render('pages/placements/list', {
+      title: req.t('placements.title'),
+      items: list.map((p) => present(p, req.locale, now)),
+    });
+  });
+
+  router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
+    const p = present(await placements.forStaff(actorOf(req), String(req.params.id)), req.locale, clock.now());
+    res.render('pages/placements/staff', {
+      title: p.teacherName,
+      p,
+      moves: MOVES.filter((m) => m !== 'leave'),
+      reasons: LEAVE_REASONS.map((r) => ({ value: r, label: req.t(`placements.leaveReasons.${r}`) })),
+      checklistKeys: CHECKLIST.map((c) => c.key),
+    });
+  });
+
+  router.post('/manage/placements/:id/checklist', requireRole('staff'), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    await placements.tick(actorCtx(req), String(req.params.id), String(body.key ?? ''), body.done === '1');
+    res.redirect(303, `/manage/placements/${req.params.id}`);
+  });
+
+  router.post('/manage/placements/:id/move', requireRole('staff'), async (req, res) => {
+    const id = String(req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const move = MOVES.find((m) => m === body.move);
+    const at =
+      typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(body.at)
+        ? new Date(`${body.at}T00:00:00+08:00`)
+        : undefined;
+    try {
+      if (!move) throw new ValidationError({ move: 'validation.choose' });
+      await placements.move(actorCtx(req), id, move, {
+        at,
+        reason: LEAVE_REASONS.find((r) => r === body.reason),
+        note: String(body.note ?? '').slice(0, 200),
+        converted: body.converted === '1',
+      });
+      req.flash('success', `placements.done.${move}`);
+    } catch (err) {
+      if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
+      req.flash(
+        'error',
+        err instanceof ValidationError ? (Object.values(err.fields)[0] ?? 'validation.invalid') : err.messageKey,
+      );
+    }
+    res.redirect(303, `/manage/placements/${id}`);
+  });
+
+  router.post('/manage/placements/:id/commitment', requireRole('staff'), async (req, res) => {
+    const id = String(req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const years = Number(body.years);
+    try {
+      if (!Number.isInteger(years) || years < 0 || years > 10) throw new ValidationError({ years: 'validation.range' });
+      await placements.setCommitment(actorCtx(req), id, years, String(body.reason ?? '').slice(0, 300));
+      req.flash('success', 'placements.done.commitment');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      req.flash('error', Object.values(err.fields)[0] ?? 'validation.invalid');
+    }
+    res.redirect(303, `/manage/placements/${id}`);
+  });
+
+  router.get('/me/placement', requireRole('candidate'), async (req, res) => {
+    const now = clock.now();
+    const list = await placements.forTeacher(actorOf(req));
+    res.render('pages/placements/mine', {
+      title: req.t('placements.mine.title'),
+      items: list.map((p) => present(p, req.locale, now)),
+    });
+  });
+
+  return router;
+}

@@ -36,6 +36,9 @@ const placementSchema = new Schema(
     leftAt: { type: Date, default: null },
     leaveReason: { type: String, enum: [...LEAVE_REASONS, null], default: null },
     convertedToEstablished: { type: Boolean, default: false },
+    /** Raised by a check-in answer (not in post, or intention to stay of 2 or less) for the school and coordinator. */
+    flagged: { type: Boolean, default: false },
+    flaggedAt: { type: Date, default: null },
     checklist: {
       type: [
         {

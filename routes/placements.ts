@@ -41,10 +41,13 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   });
 
   router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
-    const p = present(await placements.forStaff(actorOf(req), String(req.params.id)), req.locale, clock.now());
+    const doc = await placements.forStaff(actorOf(req), String(req.params.id));
+    const p = present(doc, req.locale, clock.now());
+    const checkIns = (await placements.checkInsOf(doc._id)).map((c) => ({ ...c, due: cstDate(c.dueAt) }));
     res.render('pages/placements/staff', {
       title: p.teacherName,
       p,
+      checkIns,
       moves: MOVES.filter((m) => m !== 'leave'),
       reasons: LEAVE_REASONS.map((r) => ({ value: r, label: req.t(`placements.leaveReasons.${r}`) })),
       checklistKeys: CHECKLIST.map((c) => c.key),
@@ -97,6 +100,35 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
       req.flash('error', Object.values(err.fields)[0] ?? 'validation.invalid');
     }
     res.redirect(303, `/manage/placements/${id}`);
+  });
+
+  // The check-in form: opened from the email, no sign-in (the signed link is the proof).
+  router.get('/checkins/:id/:sig', async (req, res) => {
+    const { checkIn, placement } = await placements.checkIn(String(req.params.id), String(req.params.sig));
+    res.render('pages/placements/checkin', {
+      title: req.t('placements.checkin.title'),
+      checkIn,
+      placement,
+      scale: [1, 2, 3, 4, 5],
+    });
+  });
+
+  router.post('/checkins/:id/:sig', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const score = (v: unknown) => Math.min(5, Math.max(1, Number(v) || 3));
+    try {
+      await placements.answer(String(req.params.id), String(req.params.sig), {
+        inPost: body.inPost !== 'no',
+        workload: score(body.workload),
+        support: score(body.support),
+        housing: score(body.housing),
+        intention: score(body.intention),
+        text: String(body.text ?? '').slice(0, 2000),
+      });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+    res.render('pages/placements/thanks', { title: req.t('placements.checkin.thanks') });
   });
 
   router.get('/me/placement', requireRole('candidate'), async (req, res) => {

@@ -80,7 +80,14 @@ export function createServices(deps: AppDeps) {
   });
   const cipher = new FieldCipher(config.dataKey);
   const profiles = new Profiles(cipher, events);
-  const placements = new Placements({ clock, events });
+  const placements = new Placements({
+    clock,
+    events,
+    notify,
+    outbox,
+    baseUrl: config.baseUrl,
+    secret: config.sessionSecret,
+  });
   const applications = new Applications({
     clock,
     notify,
@@ -119,6 +126,7 @@ export function serviceJobs(services: Services): Job[] {
     { name: 'close-expired-vacancies', periodMs: 5 * 60 * 1000, run: (now) => services.vacancies.closeExpired(now) },
     { name: 'alert-digests', periodMs: 60 * 60 * 1000, run: (now) => services.alerts.sendDigests(now) },
     { name: 'placement-sweep', periodMs: 10 * 60 * 1000, run: () => services.placements.sweep() },
+    { name: 'check-ins', periodMs: 60 * 60 * 1000, run: (now) => services.placements.runCheckIns(now) },
   ];
 }
 

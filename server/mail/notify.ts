@@ -261,6 +261,18 @@ export class Notify {
     return this.applicationChange(person, app, 'applicationWithdrawn', {});
   }
 
+  /** A retention check-in (or its one reminder), answered through a signed link without signing in. */
+  checkIn(person: Person, c: { id: string; template: 'checkIn' | 'checkInReminder'; school: string; link: string }) {
+    return this.outbox.enqueue({
+      dedupeKey: `${c.template}:${c.id}`,
+      template: c.template,
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, school: c.school, link: c.link },
+      guard: { model: 'CheckIn', id: c.id },
+    });
+  }
+
   /** A partner's invitation, in Chinese with an English version below (one email for both). */
   referralInvitation(person: Person, referral: { id: string; partner: string; secret: string; tokenId: string }) {
     return this.outbox.enqueue({

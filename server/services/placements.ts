@@ -1,6 +1,11 @@
 // Placements: created exactly once when an application is signed; onboarding checklist; service commitment with
 // suspensions; the status a placement moves through. The rules are pure functions below, tested on their own.
+import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
+import type { Notify } from '../mail/notify';
+import type { Outbox } from '../mail/outbox';
+import { CheckIn, type CheckInDoc } from '../../models/CheckIn';
+import { User } from '../../models/User';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
 import { Application, type ApplicationDoc } from '../../models/Application';
@@ -84,7 +89,17 @@ export function nextStatus(status: string, move: Move): string {
 export interface PlacementDeps {
   clock: Clock;
   events: Events;
+  notify: Notify;
+  outbox: Outbox;
+  baseUrl: string;
+  secret: string;
 }
+
+const REMIND_AFTER = 14 * DAY;
+const MISSED_AFTER = 28 * DAY;
+
+export const checkInSignature = (id: string, secret: string) =>
+  crypto.createHmac('sha256', secret).update(`checkin:${id}`).digest('base64url').slice(0, 22);
 
 export class Placements {
   constructor(private readonly d: PlacementDeps) {}
@@ -164,6 +179,99 @@ export class Placements {
       if (app && (await this.ensureFor(app))) created += 1;
     }
     return created;
+  }
+
+  checkInLink(id: string): string {
+    return `${this.d.baseUrl}/checkins/${encodeURIComponent(id)}/${checkInSignature(id, this.d.secret)}`;
+  }
+
+  /**
+   * The scheduled job: every check-in that has fallen due is created once (its id is the placement and the date)
+   * and its email sent; a check-in unanswered after 14 days is reminded once, after 28 days it is missed. Dates
+   * before the placement was recorded are not sent; nothing due is skipped by a restart (each run looks at all).
+   */
+  async runCheckIns(now: Date): Promise<{ sent: number; reminded: number; missed: number }> {
+    const counts = { sent: 0, reminded: 0, missed: 0 };
+    const live = await Placement.find({ status: trusted({ $in: ['onboarding', 'active', 'suspended'] }) }).lean<
+      PlacementDoc[]
+    >();
+    for (const p of live) {
+      const end = commitmentEnd(p.startDate, p.commitmentYears, p.suspensions, now);
+      for (const due of checkInSchedule(p.startDate, end)) {
+        if (due > now || due.getTime() < new Date(p.createdAt).getTime() - DAY) continue;
+        const id = `${p._id}:${due.toISOString().slice(0, 10)}`;
+        try {
+          await CheckIn.create({ _id: id, placement: p._id, postedBy: p.postedBy, dueAt: due, sentAt: now });
+        } catch (err) {
+          if (isDuplicateKey(err)) continue; // already there: sent by an earlier run or another instance
+          throw err;
+        }
+        await this.sendCheckIn(p, id, 'checkIn');
+        counts.sent += 1;
+      }
+    }
+    const open = await CheckIn.find({ status: 'sent' }).lean<CheckInDoc[]>();
+    for (const c of open) {
+      const age = now.getTime() - c.sentAt.getTime();
+      if (age > MISSED_AFTER) {
+        await CheckIn.updateOne({ _id: c._id, status: 'sent' }, { $set: { status: 'missed' } });
+        counts.missed += 1;
+      } else if (age > REMIND_AFTER && !c.remindedAt) {
+        const p = await Placement.findById(c.placement).lean<PlacementDoc>();
+        if (!p) continue;
+        await CheckIn.updateOne({ _id: c._id, remindedAt: null }, { $set: { remindedAt: now } });
+        await this.sendCheckIn(p, c._id, 'checkInReminder');
+        counts.reminded += 1;
+      }
+    }
+    if (counts.sent + counts.reminded > 0) this.d.outbox.nudge();
+    return counts;
+  }
+
+  private async sendCheckIn(p: PlacementDoc, id: string, template: 'checkIn' | 'checkInReminder') {
+    const teacher = await User.findById(p.teacher).lean();
+    if (!teacher) return;
+    await this.d.notify.checkIn(
+      { email: teacher.email, name: teacher.name, locale: teacher.locale ?? 'zh-CN' },
+      { id, template, school: p.schoolName, link: this.checkInLink(id) },
+    );
+  }
+
+  /** The check-in behind a signed link, for the form that needs no sign-in. */
+  async checkIn(id: string, signature: string) {
+    const expected = Buffer.from(checkInSignature(id, this.d.secret));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) throw new NotFoundError();
+    const c = await CheckIn.findById(id).lean<CheckInDoc>();
+    if (!c) throw new NotFoundError();
+    const p = await Placement.findById(c.placement).lean<PlacementDoc>();
+    if (!p) throw new NotFoundError();
+    return { checkIn: c, placement: p };
+  }
+
+  /** The teacher's answer; a low intention to stay (or not in post) flags the placement. */
+  async answer(
+    id: string,
+    signature: string,
+    a: { inPost: boolean; workload: number; support: number; housing: number; intention: number; text: string },
+  ) {
+    const { checkIn, placement } = await this.checkIn(id, signature);
+    if (checkIn.status === 'answered') throw new ConflictError('placements.errors.answered');
+    const now = this.d.clock.now();
+    await CheckIn.updateOne({ _id: id }, { $set: { status: 'answered', answeredAt: now, answer: a } });
+    if (!a.inPost || a.intention <= 2) {
+      await Placement.updateOne({ _id: placement._id }, { $set: { flagged: true, flaggedAt: now } });
+    }
+    await this.d.events.record(
+      { actor: null },
+      'placement.checkin_answered',
+      { type: 'Placement', id: String(placement._id) },
+      { checkIn: id, flagged: !a.inPost || a.intention <= 2 },
+    );
+  }
+
+  async checkInsOf(placementId: Types.ObjectId) {
+    return CheckIn.find({ placement: placementId }).sort({ dueAt: 1 }).lean<CheckInDoc[]>();
   }
 
   async forStaffList(actor: Actor) {

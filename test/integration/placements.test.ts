@@ -4,7 +4,7 @@ import { toActor } from '../../server/services/actor';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { makeCandidate } from '../helpers/candidates';
-import { loginAs, submitForm } from '../helpers/http';
+import { linkIn, loginAs, submitForm } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
 
 const t = useTestApp();
@@ -16,6 +16,7 @@ async function signedApplication() {
     certificateType: 'junior',
     postType: 'special_post',
     pipeline: 'contract',
+    deadline: new Date(t.clock.now().getTime() + 20 * 86_400_000),
   });
   const { user, actor } = await makeCandidate(t, '郭晨阳');
   const id = await t.services.applications.apply({ actor }, String(vacancy._id), { statement: '', consent: true });
@@ -120,5 +121,66 @@ describe('placements', () => {
     expect((await outsider.get('/manage/placements')).text).not.toContain('郭晨阳');
     const other = await makeCandidate(t, '别人');
     expect((await other.agent.get('/me/placement')).text).not.toContain('郭晨阳');
+  });
+});
+
+describe('retention check-ins', () => {
+  it('when a check-in falls due, then it is sent once, reminded once, answered without signing in, and a low intention flags the placement', async () => {
+    const { id, staff, user } = await signedApplication();
+    const p = (await Placement.findOne({ application: id }).lean())!;
+    // The contract date is in the past relative to the record: move the record's start to the clock's today.
+    await Placement.updateOne({ _id: p._id }, { $set: { startDate: t.clock.now() } });
+    const DAY = 86_400_000;
+    const { CheckIn } = await import('../../models/CheckIn');
+    const mine = () => CheckIn.countDocuments({ placement: p._id });
+    await t.services.placements.runCheckIns(t.clock.now());
+    expect(await mine()).toBe(0);
+    t.clock.advance(31 * DAY); // one month in
+    await t.services.placements.runCheckIns(t.clock.now());
+    expect(await mine()).toBe(1);
+    expect((await t.services.placements.runCheckIns(t.clock.now())).sent).toBe(0); // a second run (or instance) sends nothing
+    expect(await mine()).toBe(1);
+    await t.deliver();
+    const mail = t.smtp.to(user.email).find((m) => m.subject.startsWith('入职回访'))!;
+    const link = linkIn(mail.text, '/checkins/');
+    t.clock.advance(15 * DAY);
+    await t.services.placements.runCheckIns(t.clock.now());
+    expect((await CheckIn.findOne({ placement: p._id }).lean())?.remindedAt).toBeInstanceOf(Date);
+    await t.services.placements.runCheckIns(t.clock.now());
+    await t.deliver();
+    expect(t.smtp.to(user.email).filter((m) => m.subject.startsWith('提醒：入职回访'))).toHaveLength(1);
+
+    const anonymous = t.agent();
+    const form = await anonymous.get(link);
+    expect(form.status).toBe(200);
+    expect((await t.agent().get(link.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).status).toBe(404);
+    const res = await submitForm(anonymous, link, {
+      inPost: 'yes',
+      workload: '2',
+      support: '3',
+      housing: '2',
+      intention: '2',
+      text: '住房离学校太远',
+    });
+    expect(res.status).toBe(200);
+    expect((await Placement.findById(p._id).lean())?.flagged).toBe(true);
+
+    const staffAgent = t.agent();
+    await loginAs(staffAgent, staff.email);
+    const page = await staffAgent.get(`/manage/placements/${p._id}`);
+    expect(page.text).toContain('住房离学校太远');
+    expect(page.text).toContain('需关注');
+  });
+
+  it('when a check-in stays unanswered for four weeks, then it is marked missed', async () => {
+    const { id } = await signedApplication();
+    const p = (await Placement.findOne({ application: id }).lean())!;
+    await Placement.updateOne({ _id: p._id }, { $set: { startDate: t.clock.now() } });
+    t.clock.advance(31 * 86_400_000);
+    await t.services.placements.runCheckIns(t.clock.now());
+    t.clock.advance(29 * 86_400_000);
+    expect((await t.services.placements.runCheckIns(t.clock.now())).missed).toBeGreaterThanOrEqual(1);
+    const { CheckIn } = await import('../../models/CheckIn');
+    expect((await CheckIn.findOne({ placement: p._id }).sort({ dueAt: 1 }).lean())?.status).toBe('missed');
   });
 });

@@ -15,6 +15,7 @@ import { meRouter } from './me';
 import { organisationRouter } from './organisation';
 import { partnerRouter } from './partner';
 import { placementsRouter } from './placements';
+import { registryRouter } from './registry';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -35,6 +36,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(meRouter(deps));
   app.use(partnerRouter(deps));
   app.use(placementsRouter(deps));
+  app.use(registryRouter(deps));
   app.use('/manage', manageRouter(deps));
   app.use('/coordinator', coordinatorRouter(deps));
   if (deps.config.localMode && !deps.config.isProduction) app.use('/dev', devRouter(deps));

@@ -70,6 +70,33 @@ export function checkInSchedule(start: Date, end: Date | null): Date[] {
     .filter((d) => d <= horizon);
 }
 
+/**
+ * Retention, as the registry reports it:
+ * - at one year: of the placements that started at least a year ago, the share still in post a year after the
+ *   start (not left early or transferred before then);
+ * - at commitment end: of the placements whose commitment has ended, the share that served it out (completed, or
+ *   still in post).
+ */
+export function retention(
+  placements: Pick<PlacementDoc, 'startDate' | 'status' | 'leftAt' | 'commitmentYears' | 'suspensions'>[],
+  now: Date,
+) {
+  const yearOn = placements.filter((p) => addMonths(p.startDate, 12) <= now);
+  const stayedYear = yearOn.filter(
+    (p) => !(['left_early', 'transferred'].includes(p.status) && p.leftAt && p.leftAt < addMonths(p.startDate, 12)),
+  );
+  const ended = placements.filter((p) => {
+    const end = commitmentEnd(p.startDate, p.commitmentYears, p.suspensions, now);
+    return end !== null && end <= now;
+  });
+  const served = ended.filter((p) => !['left_early', 'transferred'].includes(p.status));
+  const share = (a: number, b: number) => (b === 0 ? null : Math.round((100 * a) / b));
+  return {
+    oneYear: { base: yearOn.length, stayed: stayedYear.length, percent: share(stayedYear.length, yearOn.length) },
+    commitment: { base: ended.length, stayed: served.length, percent: share(served.length, ended.length) },
+  };
+}
+
 type Move = 'activate' | 'suspend' | 'resume' | 'complete' | 'leave' | 'transfer';
 const MOVES: Record<Move, { from: string[]; to: string }> = {
   activate: { from: ['onboarding'], to: 'active' },
@@ -272,6 +299,36 @@ export class Placements {
 
   async checkInsOf(placementId: Types.ObjectId) {
     return CheckIn.find({ placement: placementId }).sort({ dueAt: 1 }).lean<CheckInDoc[]>();
+  }
+
+  /** The coordinator's registry: placements in scope, filtered; every filter a plain equality. */
+  async registry(
+    actor: Actor,
+    f: {
+      unit?: string;
+      county?: string;
+      postType?: string;
+      partner?: string;
+      cohort?: number;
+      status?: string;
+      flagged?: boolean;
+    },
+  ) {
+    if (actor.role !== 'coordinator') throw new ForbiddenError();
+    const query: Record<string, unknown> = {};
+    if (actor.scopeUnit) query.unitCode = actor.scopeUnit;
+    else if (f.unit) query.unitCode = f.unit;
+    if (f.county) query.countyCode = f.county;
+    if (f.postType) query.postType = f.postType;
+    if (f.partner && Types.ObjectId.isValid(f.partner)) query.sourcePartner = f.partner;
+    if (f.status) query.status = f.status;
+    if (f.flagged) query.flagged = true;
+    if (f.cohort)
+      query.startDate = trusted({
+        $gte: new Date(Date.UTC(f.cohort, 0, 1)),
+        $lt: new Date(Date.UTC(f.cohort + 1, 0, 1)),
+      });
+    return Placement.find(query).sort({ startDate: -1 }).limit(5000).lean<PlacementDoc[]>();
   }
 
   async forStaffList(actor: Actor) {

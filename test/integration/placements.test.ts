@@ -184,3 +184,57 @@ describe('retention check-ins', () => {
     expect((await CheckIn.findOne({ placement: p._id }).sort({ dueAt: 1 }).lean())?.status).toBe('missed');
   });
 });
+
+describe("the coordinator's registry", () => {
+  it('lists placements in scope with retention figures, filters and a CSV export; another unit sees none of them', async () => {
+    const { id } = await signedApplication();
+    const p = (await Placement.findOne({ application: id }).lean())!;
+    await Placement.updateOne({ _id: p._id }, { $set: { flagged: true } });
+    const zhangjiakou = t.agent();
+    await loginAs(zhangjiakou, (await makeUser({ role: 'coordinator', scopeUnit: '1307' })).email);
+    const page = await zhangjiakou.get('/coordinator/placements?flagged=1');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('郭晨阳');
+    expect(page.text).toContain('需关注');
+    const csv = await zhangjiakou.get('/coordinator/placements.csv?flagged=1');
+    expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.text).toContain('郭晨阳');
+    const langfang = t.agent();
+    await loginAs(langfang, (await makeUser({ role: 'coordinator', scopeUnit: '1310' })).email);
+    expect((await langfang.get('/coordinator/placements')).text).not.toContain('郭晨阳');
+    expect((await langfang.get('/coordinator/placements.csv')).text).not.toContain('郭晨阳');
+    const staff = t.agent();
+    await loginAs(staff, (await makeUser({ role: 'staff', org: (await makeOrg())._id })).email);
+    expect((await staff.get('/coordinator/placements')).status).toBe(403);
+  });
+
+  it('computes one-year and commitment retention by its definitions', async () => {
+    const { retention } = await import('../../server/services/placements');
+    const d = (s: string) => new Date(`${s}T00:00:00Z`);
+    const now = d('2027-12-01');
+    const r = retention(
+      [
+        { startDate: d('2026-09-01'), status: 'active', leftAt: null, commitmentYears: 3, suspensions: [] },
+        {
+          startDate: d('2026-09-01'),
+          status: 'left_early',
+          leftAt: d('2027-03-01'),
+          commitmentYears: 3,
+          suspensions: [],
+        },
+        {
+          startDate: d('2026-09-01'),
+          status: 'left_early',
+          leftAt: d('2027-10-01'),
+          commitmentYears: 3,
+          suspensions: [],
+        },
+        { startDate: d('2025-09-01'), status: 'completed', leftAt: null, commitmentYears: 1, suspensions: [] },
+        { startDate: d('2027-09-01'), status: 'active', leftAt: null, commitmentYears: 3, suspensions: [] },
+      ],
+      now,
+    );
+    expect(r.oneYear).toEqual({ base: 4, stayed: 3, percent: 75 });
+    expect(r.commitment).toEqual({ base: 1, stayed: 1, percent: 100 });
+  });
+});

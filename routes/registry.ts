@@ -1,0 +1,85 @@
+// The coordinator's placement registry: filters, retention figures and a CSV export, within their scope.
+import { Router, type Request } from 'express';
+import type { RouteDeps } from '.';
+import { actorOf, requireRole } from '../server/middleware/guards';
+import { toCsv } from '../server/services/csv';
+import { commitmentEnd, retention } from '../server/services/placements';
+import { hebeiUnits, placeLabel } from '../server/services/regions';
+import { options, postTypeName } from '../server/services/taxonomy';
+import { cstDate } from '../server/views/present';
+import { PLACEMENT_STATES } from '../models/Placement';
+
+function filters(req: Request) {
+  const q = req.query as Record<string, unknown>;
+  const s = (k: string) => (typeof q[k] === 'string' && q[k] !== '' ? (q[k] as string).slice(0, 40) : undefined);
+  return {
+    unit: s('unit'),
+    county: s('county'),
+    postType: s('postType'),
+    partner: s('partner'),
+    cohort: Number(s('cohort')) || undefined,
+    status: PLACEMENT_STATES.find((x) => x === s('status')),
+    flagged: s('flagged') === '1',
+  };
+}
+
+export function registryRouter({ services, clock }: RouteDeps): Router {
+  const router = Router();
+  router.use('/coordinator/placements', requireRole('coordinator'));
+
+  router.get('/coordinator/placements', async (req, res) => {
+    const f = filters(req);
+    const now = clock.now();
+    const list = await services.placements.registry(actorOf(req), f);
+    const qs = new URLSearchParams(
+      Object.entries(f)
+        .filter(([, v]) => v !== undefined && v !== false)
+        .map(([k, v]): [string, string] => [k, String(v === true ? 1 : v)]),
+    ).toString();
+    res.render('pages/placements/registry', {
+      title: req.t('placements.registry.title'),
+      f,
+      items: list.map((p) => ({
+        ...p,
+        id: String(p._id),
+        start: cstDate(p.startDate),
+        end: cstDate(commitmentEnd(p.startDate, p.commitmentYears, p.suspensions, now)),
+        place: placeLabel(p.countyCode, req.locale),
+        postTypeName: postTypeName(p.postType, req.locale),
+      })),
+      retention: retention(list, now),
+      units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit })),
+      postTypes: options('postTypes', req.locale, f.postType),
+      states: PLACEMENT_STATES.map((s) => ({ value: s, selected: s === f.status })),
+      csvUrl: `/coordinator/placements.csv${qs ? `?${qs}` : ''}`,
+    });
+  });
+
+  router.get('/coordinator/placements.csv', requireRole('coordinator'), async (req, res) => {
+    const now = clock.now();
+    const list = await services.placements.registry(actorOf(req), filters(req));
+    const header = ['teacher', 'school', 'post', 'place', 'postType', 'start', 'end', 'status', 'flagged'].map((k) =>
+      req.t(`placements.registry.csv.${k}`),
+    );
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', 'attachment; filename="placements.csv"');
+    res.send(
+      toCsv([
+        header,
+        ...list.map((p) => [
+          p.teacherName,
+          p.schoolName,
+          p.title,
+          placeLabel(p.countyCode, req.locale),
+          postTypeName(p.postType, req.locale),
+          cstDate(p.startDate),
+          cstDate(commitmentEnd(p.startDate, p.commitmentYears, p.suspensions, now)),
+          req.t(`placements.states.${p.status}`),
+          p.flagged ? '1' : '',
+        ]),
+      ]),
+    );
+  });
+
+  return router;
+}

@@ -78,7 +78,13 @@ export function checkInSchedule(start: Date, end: Date | null): Date[] {
  *   still in post).
  */
 export function retention(
-  placements: Pick<PlacementDoc, 'startDate' | 'status' | 'leftAt' | 'commitmentYears' | 'suspensions'>[],
+  placements: {
+    startDate: Date;
+    status: string;
+    leftAt?: Date | null;
+    commitmentYears: number;
+    suspensions: { from?: Date | null; to?: Date | null }[];
+  }[],
   now: Date,
 ) {
   const yearOn = placements.filter((p) => addMonths(p.startDate, 12) <= now);

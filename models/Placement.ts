@@ -38,6 +38,8 @@ const placementSchema = new Schema(
     convertedToEstablished: { type: Boolean, default: false },
     /** Raised by a check-in answer (not in post, or intention to stay of 2 or less) for the school and coordinator. */
     flagged: { type: Boolean, default: false },
+    mentor: { type: Schema.Types.ObjectId, ref: 'Mentor', default: null },
+    mentorName: { type: String, default: '' },
     flaggedAt: { type: Date, default: null },
     checklist: {
       type: [

@@ -15,6 +15,7 @@ import { meRouter } from './me';
 import { organisationRouter } from './organisation';
 import { partnerRouter } from './partner';
 import { placementsRouter } from './placements';
+import { mentorsRouter } from './mentors';
 import { registryRouter } from './registry';
 import { publicRouter } from './public';
 
@@ -36,6 +37,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(meRouter(deps));
   app.use(partnerRouter(deps));
   app.use(placementsRouter(deps));
+  app.use(mentorsRouter(deps));
   app.use(registryRouter(deps));
   app.use('/manage', manageRouter(deps));
   app.use('/coordinator', coordinatorRouter(deps));

@@ -37,6 +37,7 @@ import { Profiles } from './services/profiles';
 import { Applications } from './services/applications';
 import { Referrals } from './services/referrals';
 import { Placements } from './services/placements';
+import { Mentors } from './services/mentors';
 import { FieldCipher } from './crypto';
 import { Documents } from './services/documents';
 import { FsStore, GridFsStore } from './storage';
@@ -88,6 +89,14 @@ export function createServices(deps: AppDeps) {
     baseUrl: config.baseUrl,
     secret: config.sessionSecret,
   });
+  const mentors = new Mentors({
+    clock,
+    events,
+    notify,
+    outbox,
+    baseUrl: config.baseUrl,
+    secret: config.sessionSecret,
+  });
   const applications = new Applications({
     clock,
     notify,
@@ -103,6 +112,7 @@ export function createServices(deps: AppDeps) {
   return {
     referrals,
     placements,
+    mentors,
     documents,
     outbox,
     notify,

@@ -273,6 +273,29 @@ export class Notify {
     });
   }
 
+  /** Introduces a mentor and a new teacher to each other (one email to each side, sent once the match is written). */
+  mentorIntro(
+    person: Person,
+    m: {
+      key: string;
+      placementId: string;
+      mentorId: string;
+      other: string;
+      school: string;
+      link: string;
+      template: 'mentorIntroMentor' | 'mentorIntroTeacher';
+    },
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `mentor-intro:${m.key}`,
+      template: m.template,
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, other: m.other, school: m.school, link: m.link },
+      guard: { model: 'Placement', id: m.placementId, path: 'mentor', value: m.mentorId },
+    });
+  }
+
   /** A partner's invitation, in Chinese with an English version below (one email for both). */
   referralInvitation(person: Person, referral: { id: string; partner: string; secret: string; tokenId: string }) {
     return this.outbox.enqueue({

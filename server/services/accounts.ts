@@ -221,6 +221,7 @@ export class Accounts {
     if (user.role === 'staff' && user.organisation) {
       const org = await Organisation.findById(user.organisation).select({ kind: 1, province: 1 }).lean();
       actor.partner = org?.kind === 'university' || (org?.kind === 'school' && org.province !== 'hebei');
+      actor.bjtjSchool = org?.kind === 'school' && org.province !== 'hebei';
     }
     return { actor };
   }

@@ -15,6 +15,8 @@ export interface Actor {
   scopeUnit: string | null;
   /** Staff of a partner (a university, or a Beijing/Tianjin school): may refer graduates. */
   partner?: boolean;
+  /** Staff of a Beijing/Tianjin school: may register mentors. */
+  bjtjSchool?: boolean;
 }
 
 export interface Ctx {

@@ -11,6 +11,7 @@ import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, Validatio
 import { Application, type ApplicationDoc } from '../../models/Application';
 import { Placement, type PlacementDoc, type LEAVE_REASONS } from '../../models/Placement';
 import { Vacancy } from '../../models/Vacancy';
+import { MentorSlot } from '../../models/Mentor';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
 import { posterOrganisation } from './postings';
@@ -396,6 +397,8 @@ export class Placements {
     if (move === 'complete' && detail.converted && p.postType === 'special_post') set.convertedToEstablished = true;
     const result = await Placement.updateOne({ _id: p._id, status: p.status }, { $set: set });
     if (result.modifiedCount !== 1) throw new ConflictError('postings.errors.changedMeanwhile');
+    // An ended placement frees its mentor's place for the next new teacher.
+    if (['completed', 'left_early', 'transferred'].includes(to)) await MentorSlot.deleteMany({ placement: p._id });
     await this.d.events.record(ctx, `placement.${move}`, { type: 'Placement', id }, { from: p.status, to });
   }
 }

@@ -1,10 +1,11 @@
 import { Application } from '../../models/Application';
+import { Organisation } from '../../models/Organisation';
 import { Placement } from '../../models/Placement';
 import { toActor } from '../../server/services/actor';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { makeCandidate } from '../helpers/candidates';
-import { linkIn, loginAs, submitForm } from '../helpers/http';
+import { csrfFrom, linkIn, loginAs, submitForm } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
 
 const t = useTestApp();
@@ -236,5 +237,138 @@ describe("the coordinator's registry", () => {
     );
     expect(r.oneYear).toEqual({ base: 4, stayed: 3, percent: 75 });
     expect(r.commitment).toEqual({ base: 1, stayed: 1, percent: 100 });
+  });
+});
+
+describe('mentoring', () => {
+  async function mentorSchool(county: string, name: string) {
+    const org = await makeOrg({ county, name });
+    const staff = await makeUser({ role: 'staff', org: org._id });
+    return { org, staff, actor: toActor(staff) };
+  }
+  const mentor = (name: string, subject: string, stage: string, capacity: number) => ({
+    name,
+    email: `${name}-${Math.random().toString(36).slice(2, 8)}@bj.test`,
+    subject,
+    stage,
+    capacity: String(capacity),
+  });
+
+  it('suggests mentors by subject, stage, paired school and free places, refuses a full mentor, and introduces both sides', async () => {
+    const { school, staff, user, id } = await signedApplication();
+    const placement = (await Placement.findOne({ application: id }).lean())!;
+    const paired = await mentorSchool('110112', '通州区结对学校');
+    const other = await mentorSchool('120114', '武清区学校');
+    await Organisation.updateOne({ _id: school._id }, { $set: { pairedWith: [paired.org._id] } });
+    const m = t.services.mentors;
+    const mathsPaired = await m.register({ actor: paired.actor }, mentor('王数学', 'math', 'junior', 3));
+    const englishOther = await m.register({ actor: other.actor }, mentor('李英语', 'english', 'junior', 1));
+    await m.register({ actor: paired.actor }, mentor('赵英语', 'english', 'primary', 2));
+    const englishPaired = await m.register({ actor: paired.actor }, mentor('陈英语', 'english', 'junior', 1));
+
+    const staffActor = toActor(staff);
+    const ranked = (await m.suggestions(staffActor, String(placement._id))).map((s) => s.mentor.name);
+    // The vacancy is junior English: same subject and stage first, the paired school before the other, then the rest.
+    expect(ranked).toEqual(['陈英语', '李英语', '赵英语', '王数学']);
+
+    // A Hebei school's staff cannot register mentors; a school outside the placement cannot match one.
+    await expect(m.register({ actor: staffActor }, mentor('某', 'english', 'junior', 1))).rejects.toThrow();
+    await expect(m.assign({ actor: other.actor }, String(placement._id), String(englishOther._id))).rejects.toThrow();
+
+    // Over capacity is refused: 李英语 takes one mentee and already has one.
+    const second = await signedApplication();
+    const secondPlacement = (await Placement.findOne({ application: second.id }).lean())!;
+    await m.assign({ actor: second.staffActor }, String(secondPlacement._id), String(englishOther._id));
+    await expect(
+      m.assign({ actor: staffActor }, String(placement._id), String(englishOther._id)),
+    ).rejects.toMatchObject({
+      messageKey: 'mentors.errors.full',
+    });
+    expect((await m.suggestions(staffActor, String(placement._id))).map((s) => s.mentor.name)).not.toContain('李英语');
+
+    // Through the placement page: assign the top suggestion; both are introduced by email.
+    const staffAgent = t.agent();
+    await loginAs(staffAgent, staff.email);
+    const page = `/manage/placements/${String(placement._id)}`;
+    expect((await staffAgent.get(page)).text).toContain('陈英语');
+    const res = await submitForm(
+      staffAgent,
+      page,
+      { mentor: String(englishPaired._id) },
+      `/placements/${String(placement._id)}/mentor`,
+    );
+    expect(res.status).toBe(303);
+    expect((await Placement.findById(placement._id).lean())?.mentorName).toContain('陈英语');
+    await t.deliver();
+    const intro = t.smtp.to(englishPaired.email).find((mail) => mail.subject.includes('郭晨阳'))!;
+    expect(intro).toBeDefined();
+    expect(t.smtp.to(user.email).some((mail) => mail.subject.includes('陈英语'))).toBe(true);
+
+    // The mentor logs an activity through the email link; the teacher logs one from /me/placement; staff see both.
+    const link = linkIn(intro.text, '/mentoring/');
+    const mentorAgent = t.agent();
+    expect((await mentorAgent.get(link)).text).toContain('郭晨阳');
+    const logged = await submitForm(
+      mentorAgent,
+      link,
+      { kind: 'online_prep', date: '2026-09-10', minutes: '60', note: '第一单元集体备课' },
+      `${link}/${String(placement._id)}`,
+    );
+    expect(logged.status).toBe(303);
+    const teacher = t.agent();
+    await loginAs(teacher, user.email);
+    await submitForm(
+      teacher,
+      '/me/placement',
+      { kind: 'observed_lesson', date: '2026-09-12', minutes: '45', note: '' },
+      `/me/placement/${String(placement._id)}/activities`,
+    );
+    const staffView = (await staffAgent.get(page)).text;
+    expect(staffView).toContain('第一单元集体备课');
+    expect(staffView).toContain('听评课');
+    // The mentor's link of another mentor does not reach this placement's log.
+    const otherLink = new URL(t.services.mentors.mentorLink(String(mathsPaired._id))).pathname;
+    const refused = await mentorAgent
+      .post(`${otherLink}/${String(placement._id)}`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom((await mentorAgent.get(link)).text),
+        kind: 'online_prep',
+        date: '2026-09-10',
+        minutes: '60',
+      });
+    expect(refused.status).toBe(404);
+    const { MentorActivity } = await import('../../models/Mentor');
+    expect(await MentorActivity.countDocuments({ placement: placement._id })).toBe(2);
+
+    // A mentor registration with a bad capacity keeps what was typed and says what is wrong.
+    const bjAgent = t.agent();
+    await loginAs(bjAgent, paired.staff.email);
+    const bad = await submitForm(bjAgent, '/manage/mentors', {
+      name: '刘老师',
+      email: 'liu@bj.test',
+      subject: 'english',
+      stage: 'junior',
+      capacity: '0',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('value="刘老师"');
+    expect(bad.text).toContain('请填写 1 到 10 之间的整数');
+  });
+
+  it('frees the mentor place when the placement ends', async () => {
+    const { id, staffActor } = await signedApplication();
+    const placement = (await Placement.findOne({ application: id }).lean())!;
+    const bj = await mentorSchool('110112', '通州区学校');
+    const only = await t.services.mentors.register({ actor: bj.actor }, mentor('周老师', 'english', 'junior', 1));
+    await t.services.mentors.assign({ actor: staffActor }, String(placement._id), String(only._id));
+    const next = await signedApplication();
+    const nextPlacement = (await Placement.findOne({ application: next.id }).lean())!;
+    await expect(
+      t.services.mentors.assign({ actor: next.staffActor }, String(nextPlacement._id), String(only._id)),
+    ).rejects.toMatchObject({ messageKey: 'mentors.errors.full' });
+    await t.services.placements.move({ actor: staffActor }, String(placement._id), 'transfer', {});
+    await t.services.mentors.assign({ actor: next.staffActor }, String(nextPlacement._id), String(only._id));
+    expect((await Placement.findById(nextPlacement._id).lean())?.mentorName).toContain('周老师');
   });
 });

@@ -1,0 +1,279 @@
+// Mentoring: Beijing/Tianjin teachers registered by their school, matched to Hebei placements within a capacity,
+// introduced by email, and an activity log kept by both sides (the mentor through a signed link, no account needed).
+import crypto from 'node:crypto';
+import { Types, trusted } from 'mongoose';
+import type { Clock } from '../clock';
+import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
+import type { Notify } from '../mail/notify';
+import type { Outbox } from '../mail/outbox';
+import {
+  ACTIVITY_KINDS,
+  Mentor,
+  MentorActivity,
+  MentorSlot,
+  type MentorActivityDoc,
+  type MentorDoc,
+} from '../../models/Mentor';
+import { Organisation, type OrganisationDoc } from '../../models/Organisation';
+import { Placement, type PlacementDoc } from '../../models/Placement';
+import { User } from '../../models/User';
+import { Vacancy } from '../../models/Vacancy';
+import type { Actor, Ctx } from './actor';
+import type { Events } from './events';
+import { posterOrganisation } from './postings';
+import { STAGE_KEYS, SUBJECT_KEYS } from './taxonomy';
+
+export interface MentorDeps {
+  clock: Clock;
+  events: Events;
+  notify: Notify;
+  outbox: Outbox;
+  baseUrl: string;
+  secret: string;
+}
+
+export const mentorSignature = (id: string, secret: string) =>
+  crypto.createHmac('sha256', secret).update(`mentor:${id}`).digest('base64url').slice(0, 22);
+
+const OPEN_STATES = ['onboarding', 'active', 'suspended'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface Suggestion {
+  mentor: MentorDoc;
+  load: number;
+  remaining: number;
+  sameSubject: boolean;
+  sameStage: boolean;
+  paired: boolean;
+}
+
+/** The matching order: same subject, then same stage, then the paired school, then the most places left. */
+export function rankSuggestions(list: Suggestion[]): Suggestion[] {
+  const key = (s: Suggestion) => [Number(s.sameSubject), Number(s.sameStage), Number(s.paired), s.remaining];
+  return [...list].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const i = ka.findIndex((v, n) => v !== kb[n]);
+    if (i >= 0) return (kb[i] ?? 0) - (ka[i] ?? 0);
+    return a.mentor.name.localeCompare(b.mentor.name, 'zh-CN');
+  });
+}
+
+export class Mentors {
+  constructor(private readonly d: MentorDeps) {}
+
+  /** The Beijing/Tianjin school whose staff registers mentors. */
+  private async mentorSchool(actor: Actor): Promise<OrganisationDoc> {
+    const org = await posterOrganisation(actor);
+    if (org.province === 'hebei' || org.kind !== 'school') throw new ForbiddenError('mentors.errors.notBjTjSchool');
+    return org;
+  }
+
+  async register(
+    ctx: Ctx & { actor: Actor },
+    input: { name: string; email: string; subject: string; stage: string; capacity: string },
+  ) {
+    const org = await this.mentorSchool(ctx.actor);
+    const errors: Record<string, string> = {};
+    const name = input.name.trim();
+    const email = input.email.trim().toLowerCase();
+    const capacity = Number(input.capacity);
+    if (!name) errors.name = 'validation.required';
+    if (!EMAIL.test(email)) errors.email = 'validation.email';
+    if (!SUBJECT_KEYS.includes(input.subject)) errors.subject = 'validation.choose';
+    if (!STAGE_KEYS.includes(input.stage)) errors.stage = 'validation.choose';
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10) errors.capacity = 'mentors.errors.capacity';
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    try {
+      const m = await Mentor.create({
+        organisation: org._id,
+        organisationName: org.name,
+        name,
+        email,
+        subject: input.subject,
+        stage: input.stage,
+        capacity,
+      });
+      await this.d.events.record(ctx, 'mentor.registered', { type: 'Mentor', id: String(m._id) }, {});
+      return m;
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new ValidationError({ email: 'mentors.errors.duplicate' });
+      throw err;
+    }
+  }
+
+  async ofSchool(actor: Actor) {
+    const org = await this.mentorSchool(actor);
+    const mentors = await Mentor.find({ organisation: org._id }).sort({ name: 1 }).lean<MentorDoc[]>();
+    const loads = await this.loads(mentors.map((m) => m._id));
+    return mentors.map((m) => ({ ...m, load: loads.get(String(m._id)) ?? 0 }));
+  }
+
+  private async loads(ids: Types.ObjectId[]): Promise<Map<string, number>> {
+    const slots = await MentorSlot.find({ mentor: trusted({ $in: ids }) })
+      .select({ mentor: 1 })
+      .lean();
+    const map = new Map<string, number>();
+    for (const s of slots) map.set(String(s.mentor), (map.get(String(s.mentor)) ?? 0) + 1);
+    return map;
+  }
+
+  /** The placement a Hebei school's staff (its poster) or a coordinator in scope may match. */
+  private async placementFor(actor: Actor, id: string): Promise<PlacementDoc> {
+    const p = Types.ObjectId.isValid(id) ? await Placement.findById(id).lean<PlacementDoc>() : null;
+    if (!p) throw new NotFoundError();
+    if (actor.role === 'coordinator') {
+      if (actor.scopeUnit && actor.scopeUnit !== p.unitCode) throw new NotFoundError();
+      return p;
+    }
+    const org = await posterOrganisation(actor);
+    if (String(p.postedBy) !== String(org._id)) throw new NotFoundError();
+    return p;
+  }
+
+  async suggestions(actor: Actor, placementId: string): Promise<Suggestion[]> {
+    const p = await this.placementFor(actor, placementId);
+    const vacancy = await Vacancy.findById(p.vacancy).select({ subject: 1, stage: 1 }).lean();
+    const school = await Organisation.findById(p.school).select({ pairedWith: 1, parent: 1 }).lean<OrganisationDoc>();
+    const paired = new Set([
+      ...(school?.pairedWith ?? []).map(String),
+      ...(school?.parent ? [String(school.parent)] : []),
+    ]);
+    const mentors = await Mentor.find({ active: true }).lean<MentorDoc[]>();
+    const loads = await this.loads(mentors.map((m) => m._id));
+    const list = mentors
+      .map((m) => {
+        const load = loads.get(String(m._id)) ?? 0;
+        return {
+          mentor: m,
+          load,
+          remaining: m.capacity - load,
+          sameSubject: m.subject === vacancy?.subject,
+          sameStage: m.stage === vacancy?.stage,
+          paired: paired.has(String(m.organisation)),
+        };
+      })
+      .filter((s) => s.remaining > 0 && String(s.mentor._id) !== String(p.mentor ?? ''));
+    return rankSuggestions(list);
+  }
+
+  /**
+   * Matches a mentor: claims one of the mentor's places (refused when all are taken), releases the previous
+   * mentor's place, records the match and introduces mentor and mentee by email.
+   */
+  async assign(ctx: Ctx & { actor: Actor }, placementId: string, mentorId: string) {
+    const p = await this.placementFor(ctx.actor, placementId);
+    if (!OPEN_STATES.includes(p.status)) throw new ConflictError('placements.errors.notNow');
+    const mentor = Types.ObjectId.isValid(mentorId)
+      ? await Mentor.findOne({ _id: mentorId, active: true }).lean<MentorDoc>()
+      : null;
+    if (!mentor) throw new ValidationError({ mentor: 'validation.choose' });
+    if (String(p.mentor ?? '') === String(mentor._id)) return;
+    let claimed = false;
+    for (let n = 0; n < mentor.capacity && !claimed; n += 1) {
+      try {
+        await MentorSlot.create({ _id: `${mentor._id}:${n}`, mentor: mentor._id, placement: p._id });
+        claimed = true;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    if (!claimed) throw new ConflictError('mentors.errors.full');
+    await this.d.notify.mentorIntro(
+      { name: mentor.name, email: mentor.email, locale: 'zh-CN' },
+      {
+        key: `${p._id}:${mentor._id}:mentor`,
+        placementId: String(p._id),
+        mentorId: String(mentor._id),
+        other: p.teacherName,
+        school: p.schoolName,
+        link: this.mentorLink(String(mentor._id)),
+        template: 'mentorIntroMentor',
+      },
+    );
+    const teacher = await User.findById(p.teacher).select({ name: 1, email: 1, locale: 1 }).lean();
+    if (teacher) {
+      await this.d.notify.mentorIntro(
+        { name: teacher.name, email: teacher.email, locale: teacher.locale === 'en' ? 'en' : 'zh-CN' },
+        {
+          key: `${p._id}:${mentor._id}:teacher`,
+          placementId: String(p._id),
+          mentorId: String(mentor._id),
+          other: `${mentor.name}（${mentor.organisationName}）`,
+          school: p.schoolName,
+          link: `${this.d.baseUrl}/me/placement`,
+          template: 'mentorIntroTeacher',
+        },
+      );
+    }
+    await Placement.updateOne(
+      { _id: p._id },
+      { $set: { mentor: mentor._id, mentorName: `${mentor.name}（${mentor.organisationName}）` } },
+    );
+    if (p.mentor) await MentorSlot.deleteMany({ placement: p._id, mentor: p.mentor });
+    this.d.outbox.nudge();
+    await this.d.events.record(
+      ctx,
+      'placement.mentor',
+      { type: 'Placement', id: String(p._id) },
+      { mentor: String(mentor._id) },
+    );
+  }
+
+  /** Frees the mentor's place when a placement ends (completed, left early, transferred). */
+  async release(placementId: Types.ObjectId) {
+    await MentorSlot.deleteMany({ placement: placementId });
+  }
+
+  mentorLink(id: string): string {
+    return `${this.d.baseUrl}/mentoring/${id}/${mentorSignature(id, this.d.secret)}`;
+  }
+
+  /** The mentor's own page, reached through the signed link of the introduction email. */
+  async forMentorLink(id: string, signature: string) {
+    const expected = Buffer.from(mentorSignature(id, this.d.secret));
+    const given = Buffer.from(signature);
+    if (!Types.ObjectId.isValid(id) || expected.length !== given.length || !crypto.timingSafeEqual(expected, given))
+      throw new NotFoundError();
+    const mentor = await Mentor.findById(id).lean<MentorDoc>();
+    if (!mentor) throw new NotFoundError();
+    const mentees = await Placement.find({ mentor: mentor._id }).sort({ startDate: -1 }).lean<PlacementDoc[]>();
+    return { mentor, mentees };
+  }
+
+  async log(
+    ctx: Ctx,
+    who: { side: 'mentor'; mentorId: string; signature: string } | { side: 'teacher'; actor: Actor },
+    placementId: string,
+    input: { kind: string; date: string; minutes: string; note: string },
+  ) {
+    const p = Types.ObjectId.isValid(placementId) ? await Placement.findById(placementId).lean<PlacementDoc>() : null;
+    if (!p || !p.mentor) throw new NotFoundError();
+    if (who.side === 'mentor') {
+      const { mentor } = await this.forMentorLink(who.mentorId, who.signature);
+      if (String(p.mentor) !== String(mentor._id)) throw new NotFoundError();
+    } else if (String(p.teacher) !== who.actor.id) throw new NotFoundError();
+    const errors: Record<string, string> = {};
+    const minutes = Number(input.minutes);
+    const kind = ACTIVITY_KINDS.find((k) => k === input.kind);
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(input.date) ? new Date(`${input.date}T00:00:00+08:00`) : null;
+    if (!kind) errors.kind = 'validation.choose';
+    if (!date || Number.isNaN(date.getTime()) || date > this.d.clock.now()) errors.date = 'mentors.errors.date';
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) errors.minutes = 'mentors.errors.minutes';
+    if (!kind || !date || Object.keys(errors).length) throw new ValidationError(errors);
+    await MentorActivity.create({
+      placement: p._id,
+      mentor: p.mentor,
+      side: who.side,
+      kind,
+      date,
+      minutes,
+      note: input.note.trim().slice(0, 500),
+    });
+    await this.d.events.record(ctx, 'mentor.activity', { type: 'Placement', id: String(p._id) }, { side: who.side });
+  }
+
+  async activitiesOf(placementId: Types.ObjectId) {
+    return MentorActivity.find({ placement: placementId }).sort({ date: -1 }).lean<MentorActivityDoc[]>();
+  }
+}

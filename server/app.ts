@@ -137,6 +137,7 @@ export function serviceJobs(services: Services): Job[] {
     { name: 'alert-digests', periodMs: 60 * 60 * 1000, run: (now) => services.alerts.sendDigests(now) },
     { name: 'placement-sweep', periodMs: 10 * 60 * 1000, run: () => services.placements.sweep() },
     { name: 'check-ins', periodMs: 60 * 60 * 1000, run: (now) => services.placements.runCheckIns(now) },
+    { name: 'overdue-checklists', periodMs: 6 * 60 * 60 * 1000, run: (now) => services.placements.remindOverdue(now) },
   ];
 }
 

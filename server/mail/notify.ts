@@ -273,6 +273,20 @@ export class Notify {
     });
   }
 
+  /** The weekly list of overdue onboarding items for one staff member (once per week: the key names the week). */
+  overdueChecklist(
+    person: Person,
+    o: { key: string; items: { teacher: string; key: string; due: string; link: string }[]; link: string },
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `overdue-checklist:${o.key}`,
+      template: 'overdueChecklist',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, count: o.items.length, items: o.items, link: o.link },
+    });
+  }
+
   /** Introduces a mentor and a new teacher to each other (one email to each side, sent once the match is written). */
   mentorIntro(
     person: Person,

@@ -16,6 +16,7 @@ import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
 import { posterOrganisation } from './postings';
 import { postTypeYears } from './taxonomy';
+import { cstDate } from '../views/present';
 
 const DAY = 86_400_000;
 
@@ -341,6 +342,45 @@ export class Placements {
   async forStaffList(actor: Actor) {
     const org = await posterOrganisation(actor);
     return Placement.find({ postedBy: org._id }).sort({ startDate: -1 }).limit(500).lean<PlacementDoc[]>();
+  }
+
+  /**
+   * The weekly reminder of overdue onboarding items: one email per staff member of each school with overdue items,
+   * at most once per week (the dedupe key names the week), whatever instances or restarts there are.
+   */
+  async remindOverdue(now: Date): Promise<number> {
+    const open = await Placement.find({ status: trusted({ $in: ['onboarding', 'active', 'suspended'] }) })
+      .select({ postedBy: 1, teacherName: 1, checklist: 1 })
+      .lean<PlacementDoc[]>();
+    const bySchool = new Map<string, { teacher: string; key: string; due: string; id: string }[]>();
+    for (const p of open) {
+      for (const c of p.checklist) {
+        if (c.doneAt || !c.dueAt || c.dueAt >= now) continue;
+        const list = bySchool.get(String(p.postedBy)) ?? [];
+        list.push({ teacher: p.teacherName, key: c.key ?? '', due: cstDate(c.dueAt), id: String(p._id) });
+        bySchool.set(String(p.postedBy), list);
+      }
+    }
+    const week = Math.floor((now.getTime() + 8 * 3600 * 1000 - 4 * DAY) / (7 * DAY)); // weeks start on Monday, CST
+    let sent = 0;
+    for (const [org, items] of bySchool) {
+      const staff = await User.find({ organisation: org, role: 'staff', membership: 'active' })
+        .select({ name: 1, email: 1, locale: 1 })
+        .lean();
+      for (const person of staff) {
+        const fresh = await this.d.notify.overdueChecklist(
+          { name: person.name, email: person.email, locale: person.locale === 'en' ? 'en' : 'zh-CN' },
+          {
+            key: `${org}:${String(person._id)}:${week}`,
+            items: items.map((i) => ({ ...i, link: `${this.d.baseUrl}/manage/placements/${i.id}` })),
+            link: `${this.d.baseUrl}/manage/placements`,
+          },
+        );
+        if (fresh) sent += 1;
+      }
+    }
+    if (sent) this.d.outbox.nudge();
+    return sent;
   }
 
   async forStaff(actor: Actor, id: string) {

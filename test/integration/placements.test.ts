@@ -240,6 +240,33 @@ describe("the coordinator's registry", () => {
   });
 });
 
+describe('overdue onboarding reminder', () => {
+  it('emails each staff member of the school once a week with the overdue items, and nothing when all are done', async () => {
+    const { id, staff } = await signedApplication();
+    const p = (await Placement.findOne({ application: id }).lean())!;
+    const DAY = 86_400_000;
+    await Placement.updateOne({ _id: p._id }, { $set: { startDate: t.clock.now() } });
+    const checklist = p.checklist.map((c, n) => ({ ...c, dueAt: new Date(t.clock.now().getTime() + n * DAY) }));
+    await Placement.updateOne({ _id: p._id }, { $set: { checklist } });
+    t.clock.advance(2.5 * DAY); // items 0, 1 and 2 are now past due
+    expect(await t.services.placements.remindOverdue(t.clock.now())).toBe(1);
+    expect(await t.services.placements.remindOverdue(t.clock.now())).toBe(0); // the same week: nothing again
+    await t.deliver();
+    const mails = t.smtp.to(staff.email).filter((m) => m.subject.startsWith('本周逾期的入职事项'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('3');
+    expect(mails[0]!.text).toContain('郭晨阳');
+    expect(mails[0]!.text).toContain('报到');
+    // Next week, once everything is done, no reminder.
+    await Placement.updateOne(
+      { _id: p._id },
+      { $set: { checklist: checklist.map((c) => ({ ...c, doneAt: t.clock.now(), doneBy: 'x' })) } },
+    );
+    t.clock.advance(7 * DAY);
+    expect(await t.services.placements.remindOverdue(t.clock.now())).toBe(0);
+  });
+});
+
 describe('mentoring', () => {
   async function mentorSchool(county: string, name: string) {
     const org = await makeOrg({ county, name });

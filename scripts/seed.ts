@@ -1,11 +1,11 @@
 // Demo data for local mode: a coordinator, partner universities, Beijing/Tianjin schools with Hebei branches and
 // pairs, Hebei schools across units (rural counties included), staff and candidates. `npm run seed` or the first
 // local start. Production never seeds. School names are illustrative.
-import mongoose, { Types } from 'mongoose';
+import mongoose, { Types, trusted } from 'mongoose';
 import { Passwords, type PasswordCost } from '../server/auth/passwords';
 import { findPlace } from '../server/services/regions';
 import { vacancyRecord, type VacancyInput } from '../server/services/vacancies';
-import { stageName, subjectName } from '../server/services/taxonomy';
+import { postTypeYears, stageName, subjectName } from '../server/services/taxonomy';
 import { Announcement } from '../models/Announcement';
 import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Organisation';
 import { JobAlert } from '../models/JobAlert';
@@ -19,6 +19,10 @@ import { evaluateEligibility } from '../server/services/eligibility';
 import { fromProfile, stagesOf } from '../server/services/applications';
 import { maskName, total } from '../server/services/selection';
 import { User } from '../models/User';
+import { Placement, type PLACEMENT_STATES } from '../models/Placement';
+import { CheckIn } from '../models/CheckIn';
+import { Mentor, MentorActivity, MentorSlot } from '../models/Mentor';
+import { addMonths, CHECKLIST, checkInSchedule, commitmentEnd } from '../server/services/placements';
 
 export const DEMO_PASSWORD = 'teachbridge-demo';
 
@@ -225,6 +229,7 @@ export async function seedDemo(options: {
   const candidate = await User.findOne({ email: 'candidate@demo.teachbridge.cn' }).lean();
   await seedApplications(now, new FieldCipher(options.dataKey), passwordHash);
   await seedReferrals(now, passwordHash);
+  await seedPlacements(ids, now, passwordHash);
   await JobAlert.create({
     user: candidate!._id,
     query: 'unit=1307&shortage=1',
@@ -740,6 +745,194 @@ async function seedReferrals(now: Date, passwordHash: string) {
           contractDate: status === 'hired' ? new Date(now.getTime() - 3 * DAY) : null,
         });
       }
+    }
+  }
+}
+
+/** Mentors of the Beijing/Tianjin schools: [school key, name, subject, stage, capacity]. */
+const MENTORS: [string, string, string, string, number][] = [
+  ['bj80', '刘雅琴', 'english', 'junior', 3],
+  ['bj80', '孙建国', 'math', 'junior', 3],
+  ['bj80', '高文静', 'chinese', 'senior', 2],
+  ['luhe', '何志远', 'english', 'senior', 2],
+  ['luhe', '林晓梅', 'chinese', 'primary', 3],
+  ['luhe', '罗振华', 'physics', 'junior', 2],
+  ['yangcun', '马丽娟', 'math', 'primary', 3],
+  ['yangcun', '朱海涛', 'music', 'junior', 2],
+];
+
+/**
+ * Placements of three cohorts (September 2024, 2025, 2026) across every status, with check-in answers and mentor
+ * activity, so that the registry's retention figures and the staff, teacher and mentor pages have something real.
+ */
+async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passwordHash: string) {
+  const mentors = [];
+  for (const [school, name, subject, stage, capacity] of MENTORS) {
+    const org = ORGS.find((o) => o.key === school)!;
+    mentors.push(
+      await Mentor.create({
+        organisation: ids.get(school),
+        organisationName: org.name,
+        name,
+        email: `mentor.${mentors.length + 1}@demo.teachbridge.cn`,
+        subject,
+        stage,
+        capacity,
+      }),
+    );
+  }
+  const vacancies = await Vacancy.find({ status: trusted({ $in: ['open', 'closed'] }) })
+    .sort({ openedAt: 1 })
+    .lean();
+  const hebei = vacancies.filter((v) => v.unitCode.startsWith('13'));
+  // [cohort year, status, months after start when they left / were suspended, intention at the latest check-in]
+  const PLAN: [number, (typeof PLACEMENT_STATES)[number], number, number][] = [
+    [2024, 'active', 0, 5],
+    [2024, 'active', 0, 4],
+    [2024, 'active', 0, 4],
+    [2024, 'active', 0, 3],
+    [2024, 'left_early', 10, 2],
+    [2024, 'transferred', 15, 3],
+    [2024, 'active', 6, 4], // suspended for three months, then resumed
+    [2024, 'completed', 0, 5],
+    [2025, 'active', 0, 5],
+    [2025, 'active', 0, 4],
+    [2025, 'active', 0, 4],
+    [2025, 'active', 0, 2], // low intention: flagged
+    [2025, 'active', 0, 3],
+    [2025, 'left_early', 6, 1],
+    [2025, 'suspended', 12, 3],
+    [2025, 'active', 0, 5],
+    [2026, 'onboarding', 0, 0],
+    [2026, 'onboarding', 0, 0],
+    [2026, 'active', 0, 4],
+    [2026, 'active', 0, 5],
+    [2026, 'active', 0, 2], // low intention: flagged
+    [2026, 'onboarding', 0, 0],
+  ];
+  const reasons = ['family', 'distance', 'pay', 'housing'] as const;
+  const load = new Map<string, number>();
+  let n = 0;
+  for (const [cohort, status, months, intention] of PLAN) {
+    n += 1;
+    const vacancy = hebei[(n * 7) % hebei.length]!;
+    const start = new Date(Date.UTC(cohort, 8, 1) - 8 * 3600 * 1000); // 1 September, Beijing time
+    const name = `${SURNAMES[(n + 5) % SURNAMES.length]}${GIVEN[(n + 3) % GIVEN.length]}`;
+    const teacher = await User.create({
+      email: `teacher${n}@demo.teachbridge.cn`,
+      name,
+      role: 'candidate',
+      passwordHash,
+      emailVerifiedAt: start,
+    });
+    const application = await Application.create({
+      vacancy: vacancy._id,
+      candidate: teacher._id,
+      postedBy: vacancy.postedBy,
+      school: vacancy.school,
+      unitCode: vacancy.unitCode,
+      pipeline: vacancy.pipeline,
+      stage: 'signed',
+      version: 1,
+      consentAt: new Date(start.getTime() - 120 * DAY),
+      eligibility: { outcome: 'eligible', checks: [] },
+      snapshot: { legalName: name },
+      history: [{ at: new Date(start.getTime() - 30 * DAY), by: null, from: null, to: 'signed', note: '' }],
+      submittedAt: new Date(start.getTime() - 120 * DAY),
+      contractDate: start,
+    });
+    const commitmentYears = postTypeYears(vacancy.postType);
+    const leftAt = ['left_early', 'transferred'].includes(status) ? addMonths(start, months) : null;
+    const suspensions =
+      months && ['active', 'suspended'].includes(status)
+        ? [
+            {
+              from: addMonths(start, months),
+              to: status === 'suspended' ? null : addMonths(start, months + 3),
+              reason: status === 'suspended' ? '产假' : '病假',
+            },
+          ]
+        : [];
+    const ended = ['completed', 'left_early', 'transferred'].includes(status);
+    const fit = mentors.find(
+      (m) => m.subject === vacancy.subject && (load.get(String(m._id)) ?? 0) < m.capacity && status !== 'onboarding',
+    );
+    const placement = await Placement.create({
+      application: application._id,
+      teacher: teacher._id,
+      teacherName: name,
+      school: vacancy.school,
+      schoolName: vacancy.schoolName,
+      postedBy: vacancy.postedBy,
+      vacancy: vacancy._id,
+      title: vacancy.title,
+      unitCode: vacancy.unitCode,
+      countyCode: vacancy.countyCode,
+      postType: vacancy.postType,
+      startDate: start,
+      commitmentYears: status === 'completed' ? 1 : commitmentYears,
+      commitmentReason: status === 'completed' ? '银龄讲学一学年' : '',
+      status,
+      suspensions,
+      leftAt,
+      leaveReason: status === 'left_early' ? reasons[n % reasons.length] : null,
+      flagged: intention > 0 && intention <= 2 && !ended,
+      flaggedAt: intention > 0 && intention <= 2 && !ended ? new Date(now.getTime() - 10 * DAY) : null,
+      mentor: fit?._id ?? null,
+      mentorName: fit ? `${fit.name}（${fit.organisationName}）` : '',
+      checklist: CHECKLIST.map((c, k) => {
+        const dueAt = new Date(start.getTime() + c.days * DAY);
+        const done = status !== 'onboarding' || k < 2;
+        return { key: c.key, dueAt, doneAt: done ? dueAt : null, doneBy: done ? '人事处' : '' };
+      }),
+    });
+    if (fit && !ended) {
+      const used = load.get(String(fit._id)) ?? 0;
+      load.set(String(fit._id), used + 1);
+      await MentorSlot.create({ _id: `${fit._id}:${used}`, mentor: fit._id, placement: placement._id });
+    }
+    if (fit) {
+      const kinds = ['online_prep', 'observed_lesson', 'visit_bjtj', 'visit_hebei'] as const;
+      for (let k = 0; k < 4; k += 1) {
+        const date = addMonths(start, k * 2 + 1);
+        if (date > now || (leftAt && date > leftAt)) break;
+        await MentorActivity.create({
+          placement: placement._id,
+          mentor: fit._id,
+          side: k % 2 ? 'teacher' : 'mentor',
+          kind: kinds[k]!,
+          date,
+          minutes: [60, 45, 480, 240][k]!,
+          note: ['单元整体教学设计', '公开课听评', '跟岗一天', '到校指导课堂常规'][k]!,
+        });
+      }
+    }
+    // Check-ins up to today (or until they left): answered, the latest with the planned intention; one missed.
+    const end = commitmentEnd(start, placement.commitmentYears, suspensions, now);
+    const due = checkInSchedule(start, end).filter((d) => d <= now && (!leftAt || d <= leftAt));
+    for (const [k, dueAt] of due.entries()) {
+      const latest = k === due.length - 1;
+      const missed = !latest && (n + k) % 5 === 0;
+      await CheckIn.create({
+        _id: `${placement._id}:${dueAt.toISOString().slice(0, 10)}`,
+        placement: placement._id,
+        postedBy: vacancy.postedBy,
+        dueAt,
+        status: missed ? 'missed' : 'answered',
+        sentAt: dueAt,
+        remindedAt: missed ? new Date(dueAt.getTime() + 14 * DAY) : null,
+        answeredAt: missed ? null : new Date(dueAt.getTime() + 2 * DAY),
+        answer: missed
+          ? {}
+          : {
+              inPost: true,
+              workload: 2 + ((n + k) % 3),
+              support: 3 + ((n + k) % 3),
+              housing: 2 + (n % 4),
+              intention: latest && intention ? intention : 3 + ((n + k) % 3),
+              text: latest && intention && intention <= 2 ? '离家太远，周末往返困难。' : '',
+            },
+      });
     }
   }
 }

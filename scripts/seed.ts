@@ -810,6 +810,52 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
     [2026, 'active', 0, 2], // low intention: flagged
     [2026, 'onboarding', 0, 0],
   ];
+  // The demo teacher: a month into a post at 张北二中, no mentor yet, the one-month check-in due at the first start.
+  const zhangbei = hebei.find((v) => String(v.school) === String(ids.get('zhangbei')) && v.subject === 'english')!;
+  const start = addMonths(now, -1);
+  const teacher = await User.create({
+    email: 'teacher@demo.teachbridge.cn',
+    name: '韩雨桐',
+    role: 'candidate',
+    passwordHash,
+    emailVerifiedAt: start,
+  });
+  const application = await Application.create({
+    vacancy: zhangbei._id,
+    candidate: teacher._id,
+    postedBy: zhangbei.postedBy,
+    school: zhangbei.school,
+    unitCode: zhangbei.unitCode,
+    pipeline: zhangbei.pipeline,
+    stage: 'signed',
+    version: 1,
+    consentAt: new Date(start.getTime() - 90 * DAY),
+    eligibility: { outcome: 'eligible', checks: [] },
+    snapshot: { legalName: '韩雨桐' },
+    history: [{ at: new Date(start.getTime() - 20 * DAY), by: null, from: null, to: 'signed', note: '' }],
+    submittedAt: new Date(start.getTime() - 90 * DAY),
+    contractDate: start,
+  });
+  await Placement.create({
+    application: application._id,
+    teacher: teacher._id,
+    teacherName: '韩雨桐',
+    school: zhangbei.school,
+    schoolName: zhangbei.schoolName,
+    postedBy: zhangbei.postedBy,
+    vacancy: zhangbei._id,
+    title: zhangbei.title,
+    unitCode: zhangbei.unitCode,
+    countyCode: zhangbei.countyCode,
+    postType: zhangbei.postType,
+    startDate: start,
+    commitmentYears: postTypeYears(zhangbei.postType),
+    status: 'active',
+    checklist: CHECKLIST.map((c, k) => {
+      const dueAt = new Date(start.getTime() + c.days * DAY);
+      return { key: c.key, dueAt, doneAt: k < 2 ? dueAt : null, doneBy: k < 2 ? '张北二中 人事 赵老师' : '' };
+    }),
+  });
   const reasons = ['family', 'distance', 'pay', 'housing'] as const;
   const load = new Map<string, number>();
   let n = 0;
@@ -854,8 +900,13 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
           ]
         : [];
     const ended = ['completed', 'left_early', 'transferred'].includes(status);
+    // 八十中's mentors stay free for 张北二中 (its pair), where the demo teacher still waits for one.
     const fit = mentors.find(
-      (m) => m.subject === vacancy.subject && (load.get(String(m._id)) ?? 0) < m.capacity && status !== 'onboarding',
+      (m, i) =>
+        MENTORS[i]![0] !== 'bj80' &&
+        m.subject === vacancy.subject &&
+        (load.get(String(m._id)) ?? 0) < m.capacity &&
+        status !== 'onboarding',
     );
     const placement = await Placement.create({
       application: application._id,

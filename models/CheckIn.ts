@@ -21,7 +21,12 @@ const checkInSchema = new Schema(
       housing: { type: Number, default: null },
       intention: { type: Number, default: null },
       text: { type: String, default: '' },
+      /** The teacher's word on the mentoring (asked when a mentor is assigned). */
+      mentoring: { type: String, default: '' },
     },
+    /** The mentor's feedback on this check-in, given through the mentor's signed link. */
+    mentorFeedback: { type: String, default: '' },
+    mentorFeedbackAt: { type: Date, default: null },
   },
   { versionKey: false },
 );

@@ -90,6 +90,7 @@ export function mentorsRouter({ services, clock }: RouteDeps): Router {
         status: p.status,
         start: cstDate(p.startDate),
         activities: (await mentors.activitiesOf(p._id)).map((a) => ({ ...a, day: cstDate(a.date) })),
+        checkIns: (await services.placements.checkInsOf(p._id)).map((c) => ({ ...c, due: cstDate(c.dueAt) })),
       })),
     );
     res.render('pages/mentors/mentoring', {
@@ -100,6 +101,27 @@ export function mentorsRouter({ services, clock }: RouteDeps): Router {
       action: `/mentoring/${req.params.id}/${req.params.sig}`,
       today: cstDate(clock.now()),
     });
+  });
+
+  router.post('/mentoring/:id/:sig/checkins/:checkin', async (req, res) => {
+    try {
+      const text = String((req.body as Record<string, unknown> | undefined)?.feedback ?? '');
+      await mentors.feedback(
+        requestCtx(req),
+        String(req.params.id),
+        String(req.params.sig),
+        String(req.params.checkin),
+        text,
+      );
+      req.flash('success', 'mentors.feedbackSaved');
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
+      req.flash(
+        'error',
+        err instanceof ValidationError ? (Object.values(err.fields)[0] ?? 'validation.invalid') : err.messageKey,
+      );
+    }
+    res.redirect(303, `/mentoring/${req.params.id}/${req.params.sig}`);
   });
 
   router.post('/mentoring/:id/:sig/:placement', async (req, res) => {

@@ -135,6 +135,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
         housing: score(body.housing),
         intention: score(body.intention),
         text: String(body.text ?? '').slice(0, 2000),
+        mentoring: String(body.mentoring ?? '').slice(0, 2000),
       });
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;

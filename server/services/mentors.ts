@@ -14,6 +14,7 @@ import {
   type MentorActivityDoc,
   type MentorDoc,
 } from '../../models/Mentor';
+import { CheckIn } from '../../models/CheckIn';
 import { Organisation, type OrganisationDoc } from '../../models/Organisation';
 import { Placement, type PlacementDoc } from '../../models/Placement';
 import { User } from '../../models/User';
@@ -271,6 +272,21 @@ export class Mentors {
       note: input.note.trim().slice(0, 500),
     });
     await this.d.events.record(ctx, 'mentor.activity', { type: 'Placement', id: String(p._id) }, { side: who.side });
+  }
+
+  /** The mentor's feedback on a check-in of one of their mentees (once per check-in). */
+  async feedback(ctx: Ctx, mentorId: string, signature: string, checkInId: string, text: string) {
+    const { mentor } = await this.forMentorLink(mentorId, signature);
+    const c = await CheckIn.findById(checkInId).lean();
+    const p = c ? await Placement.findById(c.placement).select({ mentor: 1 }).lean() : null;
+    if (!c || !p || String(p.mentor) !== String(mentor._id)) throw new NotFoundError();
+    if (!text.trim()) throw new ValidationError({ feedback: 'mentors.errors.feedback' });
+    const written = await CheckIn.updateOne(
+      { _id: c._id, mentorFeedbackAt: null },
+      { $set: { mentorFeedback: text.trim().slice(0, 2000), mentorFeedbackAt: this.d.clock.now() } },
+    );
+    if (written.modifiedCount !== 1) throw new ConflictError('placements.errors.answered');
+    await this.d.events.record(ctx, 'mentor.feedback', { type: 'Placement', id: String(p._id) }, { checkIn: c._id });
   }
 
   async activitiesOf(placementId: Types.ObjectId) {

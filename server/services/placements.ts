@@ -288,12 +288,25 @@ export class Placements {
   async answer(
     id: string,
     signature: string,
-    a: { inPost: boolean; workload: number; support: number; housing: number; intention: number; text: string },
+    a: {
+      inPost: boolean;
+      workload: number;
+      support: number;
+      housing: number;
+      intention: number;
+      text: string;
+      mentoring: string;
+    },
   ) {
     const { checkIn, placement } = await this.checkIn(id, signature);
     if (checkIn.status === 'answered') throw new ConflictError('placements.errors.answered');
     const now = this.d.clock.now();
-    await CheckIn.updateOne({ _id: id }, { $set: { status: 'answered', answeredAt: now, answer: a } });
+    // Conditional on the state read: a double submit answers once.
+    const written = await CheckIn.updateOne(
+      { _id: id, status: checkIn.status },
+      { $set: { status: 'answered', answeredAt: now, answer: a } },
+    );
+    if (written.modifiedCount !== 1) throw new ConflictError('placements.errors.answered');
     if (!a.inPost || a.intention <= 2) {
       await Placement.updateOne({ _id: placement._id }, { $set: { flagged: true, flaggedAt: now } });
     }

@@ -75,7 +75,7 @@ export function mentorsRouter({ services, clock }: RouteDeps): Router {
         err instanceof ValidationError ? (Object.values(err.fields)[0] ?? 'validation.invalid') : err.messageKey,
       );
     }
-    const back = req.user?.role === 'coordinator' ? '/coordinator/placements' : `/manage/placements/${id}`;
+    const back = req.user?.role === 'coordinator' ? `/coordinator/placements/${id}` : `/manage/placements/${id}`;
     res.redirect(303, back);
   });
 

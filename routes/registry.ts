@@ -4,8 +4,8 @@ import type { RouteDeps } from '.';
 import { actorOf, requireRole } from '../server/middleware/guards';
 import { toCsv } from '../server/services/csv';
 import { commitmentEnd, retention } from '../server/services/placements';
-import { hebeiUnits, placeLabel } from '../server/services/regions';
-import { options, postTypeName } from '../server/services/taxonomy';
+import { hebeiUnits, placeLabel, placeOptionGroups } from '../server/services/regions';
+import { options, postTypeName, stageName, subjectName } from '../server/services/taxonomy';
 import { cstDate } from '../server/views/present';
 import { PLACEMENT_STATES } from '../models/Placement';
 
@@ -15,6 +15,7 @@ function filters(req: Request) {
   return {
     unit: s('unit'),
     county: s('county'),
+    school: s('school'),
     postType: s('postType'),
     partner: s('partner'),
     cohort: Number(s('cohort')) || undefined,
@@ -31,6 +32,7 @@ export function registryRouter({ services, clock }: RouteDeps): Router {
     const f = filters(req);
     const now = clock.now();
     const list = await services.placements.registry(actorOf(req), f);
+    const choices = await services.placements.registryChoices(actorOf(req));
     const qs = new URLSearchParams(
       Object.entries(f)
         .filter(([, v]) => v !== undefined && v !== false)
@@ -50,8 +52,38 @@ export function registryRouter({ services, clock }: RouteDeps): Router {
       retention: retention(list, now),
       units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit })),
       postTypes: options('postTypes', req.locale, f.postType),
+      counties: placeOptionGroups(req.locale, f.county, { hebeiOnly: true }),
+      schools: choices.schools.map((o) => ({ ...o, selected: o.id === f.school })),
+      partners: choices.partners.map((o) => ({ ...o, selected: o.id === f.partner })),
       states: PLACEMENT_STATES.map((s) => ({ value: s, selected: s === f.status })),
       csvUrl: `/coordinator/placements.csv${qs ? `?${qs}` : ''}`,
+    });
+  });
+
+  // One placement as the coordinator sees it: facts, check-in answers, mentoring, and matching a mentor.
+  router.get('/coordinator/placements/:id', async (req, res) => {
+    const now = clock.now();
+    const p = await services.placements.forCoordinator(actorOf(req), String(req.params.id));
+    const open = ['onboarding', 'active', 'suspended'].includes(p.status);
+    const suggestions = open ? (await services.mentors.suggestions(actorOf(req), String(p._id))).slice(0, 8) : [];
+    res.render('pages/placements/coordinator', {
+      title: p.teacherName,
+      p: {
+        ...p,
+        id: String(p._id),
+        start: cstDate(p.startDate),
+        end: cstDate(commitmentEnd(p.startDate, p.commitmentYears, p.suspensions, now)),
+        place: placeLabel(p.countyCode, req.locale),
+        postTypeName: postTypeName(p.postType, req.locale),
+      },
+      checkIns: (await services.placements.checkInsOf(p._id)).map((c) => ({ ...c, due: cstDate(c.dueAt) })),
+      activities: (await services.mentors.activitiesOf(p._id)).map((a) => ({ ...a, day: cstDate(a.date) })),
+      suggestions: suggestions.map((s) => ({
+        ...s,
+        id: String(s.mentor._id),
+        subjectName: subjectName(s.mentor.subject, req.locale),
+        stageName: stageName(s.mentor.stage, req.locale),
+      })),
     });
   });
 

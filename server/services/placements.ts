@@ -11,6 +11,7 @@ import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, Validatio
 import { Application, type ApplicationDoc } from '../../models/Application';
 import { Placement, type PlacementDoc, type LEAVE_REASONS } from '../../models/Placement';
 import { Vacancy } from '../../models/Vacancy';
+import { Organisation } from '../../models/Organisation';
 import { MentorSlot } from '../../models/Mentor';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
@@ -328,6 +329,7 @@ export class Placements {
     f: {
       unit?: string;
       county?: string;
+      school?: string;
       postType?: string;
       partner?: string;
       cohort?: number;
@@ -340,6 +342,7 @@ export class Placements {
     if (actor.scopeUnit) query.unitCode = actor.scopeUnit;
     else if (f.unit) query.unitCode = f.unit;
     if (f.county) query.countyCode = f.county;
+    if (f.school && Types.ObjectId.isValid(f.school)) query.school = f.school;
     if (f.postType) query.postType = f.postType;
     if (f.partner && Types.ObjectId.isValid(f.partner)) query.sourcePartner = f.partner;
     if (f.status) query.status = f.status;
@@ -394,6 +397,32 @@ export class Placements {
     }
     if (sent) this.d.outbox.nudge();
     return sent;
+  }
+
+  /** One placement for a coordinator, within their scope. */
+  async forCoordinator(actor: Actor, id: string) {
+    if (actor.role !== 'coordinator') throw new ForbiddenError();
+    const p = Types.ObjectId.isValid(id) ? await Placement.findById(id).lean<PlacementDoc>() : null;
+    if (!p || (actor.scopeUnit && actor.scopeUnit !== p.unitCode)) throw new NotFoundError();
+    return p;
+  }
+
+  /** The schools and source partners the registry can be filtered by, within the coordinator's scope. */
+  async registryChoices(actor: Actor) {
+    const placed = await Placement.find(actor.scopeUnit ? { unitCode: actor.scopeUnit } : {})
+      .select({ school: 1, schoolName: 1, sourcePartner: 1 })
+      .lean();
+    const schools = new Map(placed.map((p) => [String(p.school), p.schoolName]));
+    const partnerIds = [...new Set(placed.filter((p) => p.sourcePartner).map((p) => String(p.sourcePartner)))];
+    const partners = partnerIds.length
+      ? await Organisation.find({ _id: trusted({ $in: partnerIds }) })
+          .select({ name: 1 })
+          .lean()
+      : [];
+    return {
+      schools: [...schools].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+      partners: partners.map((o) => ({ id: String(o._id), name: o.name })),
+    };
   }
 
   async forStaff(actor: Actor, id: string) {

@@ -28,6 +28,11 @@ const organisationSchema = new Schema(
     /** 对口帮扶: the schools this one is paired with (kept symmetric by the service). */
     pairedWith: { type: [Schema.Types.ObjectId], ref: 'Organisation', default: [] },
     alliances: { type: [String], enum: ALLIANCES, default: [] },
+    /** The school's onboarding checklist for new placements; empty means the default list. */
+    checklistTemplate: {
+      type: [{ key: String, label: { type: String, default: '' }, days: Number, _id: false }],
+      default: [],
+    },
     verification: {
       state: { type: String, enum: VERIFICATION_STATES, default: 'pending' },
       reason: { type: String, default: '' },

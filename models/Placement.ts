@@ -45,6 +45,8 @@ const placementSchema = new Schema(
       type: [
         {
           key: String,
+          /** A school's own item (from its template) has a label; the default items are translated by key. */
+          label: { type: String, default: '' },
           dueAt: Date,
           doneAt: { type: Date, default: null },
           doneBy: { type: String, default: '' },

@@ -41,6 +41,57 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
     });
   });
 
+  // The school's onboarding checklist template (applies to placements created from now on).
+  const renderTemplate = (
+    req: import('express').Request,
+    res: import('express').Response,
+    rows: { key: string; label: string; days: string; drop?: boolean }[],
+    errors: Record<string, string>,
+    status = 200,
+  ) =>
+    res.status(status).render('pages/placements/template', {
+      title: req.t('placements.template.title'),
+      rows: rows.map((r, i) => ({
+        ...r,
+        i,
+        builtIn: CHECKLIST.some((c) => c.key === r.key),
+        labelError: errors[`label${i}`],
+        daysError: errors[`days${i}`],
+      })),
+      error: errors.template,
+    });
+  const BLANK_ROWS = 3;
+
+  router.get('/manage/placements/template', requireRole('staff'), async (req, res) => {
+    const rows = (await placements.template(actorOf(req))).map((c) => ({ ...c, days: String(c.days) }));
+    renderTemplate(
+      req,
+      res,
+      [...rows, ...Array.from({ length: BLANK_ROWS }, () => ({ key: '', label: '', days: '' }))],
+      {},
+    );
+  });
+
+  router.post('/manage/placements/template', requireRole('staff'), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : '');
+    const count = Math.min(40, Number(body.rows) || 0);
+    const rows = Array.from({ length: count }, (_, i) => ({
+      key: text(body[`key${i}`]),
+      label: text(body[`label${i}`]),
+      days: text(body[`days${i}`]),
+      drop: body[`drop${i}`] === '1',
+    }));
+    try {
+      await placements.saveTemplate(actorCtx(req), rows);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return renderTemplate(req, res, rows, err.fields, 422);
+    }
+    req.flash('success', 'placements.template.saved');
+    res.redirect(303, '/manage/placements/template');
+  });
+
   router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
     const doc = await placements.forStaff(actorOf(req), String(req.params.id));
     const p = present(doc, req.locale, clock.now());

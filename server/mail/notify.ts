@@ -276,7 +276,11 @@ export class Notify {
   /** The weekly list of overdue onboarding items for one staff member (once per week: the key names the week). */
   overdueChecklist(
     person: Person,
-    o: { key: string; items: { teacher: string; key: string; due: string; link: string }[]; link: string },
+    o: {
+      key: string;
+      items: { teacher: string; key: string; label: string; due: string; link: string }[];
+      link: string;
+    },
   ) {
     return this.outbox.enqueue({
       dedupeKey: `overdue-checklist:${o.key}`,

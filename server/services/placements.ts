@@ -163,6 +163,7 @@ export class Placements {
       .lean();
     if (!vacancy) return null;
     const start = app.contractDate ?? this.d.clock.now();
+    const template = await this.templateOf(app.postedBy);
     try {
       const placement = await Placement.create({
         application: app._id,
@@ -179,8 +180,9 @@ export class Placements {
         sourcePartner: app.sourcePartner ?? null,
         startDate: start,
         commitmentYears: postTypeYears(vacancy.postType),
-        checklist: CHECKLIST.map((c) => ({
+        checklist: template.map((c) => ({
           key: c.key,
+          label: c.label,
           dueAt: new Date(start.getTime() + c.days * DAY),
           doneAt: null,
           doneBy: '',
@@ -368,12 +370,18 @@ export class Placements {
     const open = await Placement.find({ status: trusted({ $in: ['onboarding', 'active', 'suspended'] }) })
       .select({ postedBy: 1, teacherName: 1, checklist: 1 })
       .lean<PlacementDoc[]>();
-    const bySchool = new Map<string, { teacher: string; key: string; due: string; id: string }[]>();
+    const bySchool = new Map<string, { teacher: string; key: string; label: string; due: string; id: string }[]>();
     for (const p of open) {
       for (const c of p.checklist) {
         if (c.doneAt || !c.dueAt || c.dueAt >= now) continue;
         const list = bySchool.get(String(p.postedBy)) ?? [];
-        list.push({ teacher: p.teacherName, key: c.key ?? '', due: cstDate(c.dueAt), id: String(p._id) });
+        list.push({
+          teacher: p.teacherName,
+          key: c.key ?? '',
+          label: c.label ?? '',
+          due: cstDate(c.dueAt),
+          id: String(p._id),
+        });
         bySchool.set(String(p.postedBy), list);
       }
     }
@@ -397,6 +405,53 @@ export class Placements {
     }
     if (sent) this.d.outbox.nudge();
     return sent;
+  }
+
+  /** The onboarding checklist a school's new placements start with: its own template, or the default list. */
+  async templateOf(orgId: Types.ObjectId | string): Promise<{ key: string; label: string; days: number }[]> {
+    const org = await Organisation.findById(orgId).select({ checklistTemplate: 1 }).lean();
+    const own = (org?.checklistTemplate ?? []).map((c) => ({
+      key: c.key ?? '',
+      label: c.label ?? '',
+      days: c.days ?? 0,
+    }));
+    return own.length ? own : CHECKLIST.map((c) => ({ ...c, label: '' }));
+  }
+
+  async template(actor: Actor) {
+    const org = await posterOrganisation(actor);
+    return this.templateOf(org._id);
+  }
+
+  /**
+   * Saves the school's checklist template (for placements created from now on): default items can be dropped or
+   * moved in time, own items added with a label. Each needs a due day from 0 to 365 after the start.
+   */
+  async saveTemplate(ctx: Ctx & { actor: Actor }, rows: { key: string; label: string; days: string; drop: boolean }[]) {
+    const org = await posterOrganisation(ctx.actor);
+    const errors: Record<string, string> = {};
+    const kept: { key: string; label: string; days: number }[] = [];
+    rows.forEach((r, i) => {
+      const builtIn = CHECKLIST.some((c) => c.key === r.key);
+      const label = builtIn ? '' : r.label.trim().slice(0, 60);
+      if (r.drop || (!builtIn && !label && !r.days.trim())) return; // dropped, or an empty new row
+      const days = Number(r.days);
+      if (!builtIn && !label) errors[`label${i}`] = 'placements.template.errors.label';
+      if (r.days.trim() === '' || !Number.isInteger(days) || days < 0 || days > 365)
+        errors[`days${i}`] = 'placements.template.errors.days';
+      kept.push({ key: builtIn ? r.key : r.key || `own_${crypto.randomBytes(4).toString('hex')}`, label, days });
+    });
+    if (!kept.length) errors.template = 'placements.template.errors.empty';
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    await Organisation.updateOne({ _id: org._id }, { $set: { checklistTemplate: kept } });
+    await this.d.events.record(
+      ctx,
+      'organisation.checklist_template',
+      { type: 'Organisation', id: String(org._id) },
+      {
+        items: kept.length,
+      },
+    );
   }
 
   /** One placement for a coordinator, within their scope. */

@@ -277,6 +277,83 @@ describe("the coordinator's registry", () => {
   });
 });
 
+describe('checklist template', () => {
+  it("a school's own template (defaults dropped or moved, own items added) is used for its next placements; bad rows keep what was typed", async () => {
+    const school = await makeOrg({ county: '130722' });
+    const staff = await makeUser({ role: 'staff', org: school._id });
+    const agent = t.agent();
+    await loginAs(agent, staff.email);
+    const form = {
+      rows: '8',
+      key0: 'report_for_duty',
+      days0: '0',
+      key1: 'contract_filed',
+      days1: '10',
+      key2: 'pre_service_training',
+      days2: '14',
+      drop2: '1',
+      key3: 'housing_arranged',
+      days3: '3',
+      key4: 'mentor_assigned',
+      days4: '30',
+      key5: 'first_month_checkin',
+      days5: '30',
+      drop5: '1',
+      key6: '',
+      label6: '领取教材和教案本',
+      days6: '400',
+      key7: '',
+      label7: '',
+      days7: '',
+    };
+    const bad = await submitForm(agent, '/manage/placements/template', form);
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('value="领取教材和教案本"');
+    expect(bad.text).toContain('请填写 0 到 365 之间的整数天数');
+    const ok = await submitForm(agent, '/manage/placements/template', { ...form, days6: '2' });
+    expect(ok.status).toBe(303);
+
+    const { Organisation: Org } = await import('../../models/Organisation');
+    const tpl = (await Org.findById(school._id).lean())!.checklistTemplate;
+    expect(tpl.map((c) => c.key).slice(0, 4)).toEqual([
+      'report_for_duty',
+      'contract_filed',
+      'housing_arranged',
+      'mentor_assigned',
+    ]);
+    expect(tpl[4]).toMatchObject({ label: '领取教材和教案本', days: 2 });
+
+    // A placement of this school starts with that list; the teacher sees the school's own item by its name.
+    const vacancy = await makeOpenVacancy(school, {
+      certificateType: 'junior',
+      postType: 'special_post',
+      pipeline: 'contract',
+      deadline: new Date(t.clock.now().getTime() + 20 * 86_400_000),
+    });
+    const { user } = await makeCandidate(t, '宋可馨');
+    const app = await Application.create({
+      vacancy: vacancy._id,
+      candidate: user._id,
+      postedBy: school._id,
+      school: school._id,
+      unitCode: vacancy.unitCode,
+      pipeline: 'contract',
+      stage: 'signed',
+      consentAt: t.clock.now(),
+      submittedAt: t.clock.now(),
+      snapshot: { legalName: '宋可馨' },
+      contractDate: new Date('2026-09-01T00:00:00Z'),
+    });
+    await t.services.placements.ensureFor(app);
+    const p = (await Placement.findOne({ application: app._id }).lean())!;
+    expect(p.checklist.map((c) => c.key).slice(0, 4)).toEqual(tpl.map((c) => c.key).slice(0, 4));
+    expect(p.checklist[1]!.dueAt?.toISOString()).toBe('2026-09-11T00:00:00.000Z');
+    const teacher = t.agent();
+    await loginAs(teacher, user.email);
+    expect((await teacher.get('/me/placement')).text).toContain('领取教材和教案本');
+  });
+});
+
 describe('overdue onboarding reminder', () => {
   it('emails each staff member of the school once a week with the overdue items, and nothing when all are done', async () => {
     const { id, staff } = await signedApplication();

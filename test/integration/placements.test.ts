@@ -277,6 +277,33 @@ describe("the coordinator's registry", () => {
   });
 });
 
+describe('check-ins across a restart', () => {
+  it('sends every date that fell due while the app was down, and a fresh instance sends none of them again', async () => {
+    const { id, user } = await signedApplication();
+    const p = (await Placement.findOne({ application: id }).lean())!;
+    await Placement.updateOne({ _id: p._id }, { $set: { startDate: t.clock.now() } });
+    const { CheckIn } = await import('../../models/CheckIn');
+    const { Placements } = await import('../../server/services/placements');
+    t.clock.advance(95 * 86_400_000); // down across the one- and three-month dates
+    await t.services.placements.runCheckIns(t.clock.now());
+    const dues = (await CheckIn.find({ placement: p._id }).lean()).map((c) => c.dueAt.getTime());
+    expect(dues).toHaveLength(2);
+    // A restarted process (a new service instance over the same database) finds nothing more to send.
+    const restarted = new Placements({
+      clock: t.clock,
+      events: t.services.events,
+      notify: t.services.notify,
+      outbox: t.services.outbox,
+      baseUrl: t.config.baseUrl,
+      secret: t.config.sessionSecret,
+    });
+    await restarted.runCheckIns(t.clock.now());
+    expect(await CheckIn.countDocuments({ placement: p._id })).toBe(2);
+    await t.deliver();
+    expect(t.smtp.to(user.email).filter((m) => m.subject.startsWith('入职回访'))).toHaveLength(2);
+  });
+});
+
 describe('checklist template', () => {
   it("a school's own template (defaults dropped or moved, own items added) is used for its next placements; bad rows keep what was typed", async () => {
     const school = await makeOrg({ county: '130722' });

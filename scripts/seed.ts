@@ -920,6 +920,8 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
       unitCode: vacancy.unitCode,
       countyCode: vacancy.countyCode,
       postType: vacancy.postType,
+      // Two in three came through a partner university, whose dashboard then shows what became of them.
+      sourcePartner: n % 3 === 0 ? ids.get('bnu') : n % 3 === 1 ? ids.get('cnu') : null,
       startDate: start,
       commitmentYears: status === 'completed' ? 1 : commitmentYears,
       commitmentReason: status === 'completed' ? '银龄讲学一学年' : '',

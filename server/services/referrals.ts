@@ -3,6 +3,8 @@
 import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
+import { Placement, type PlacementDoc } from '../../models/Placement';
+import { retention } from './placements';
 import { ConflictError, ForbiddenError, isDuplicateKey, LinkError, NotFoundError, ValidationError } from '../errors';
 import type { Locale } from '../i18n';
 import type { Notify } from '../mail/notify';
@@ -296,6 +298,25 @@ export class Referrals {
         status: s,
         shown: suppress(all.filter((r) => r.status === s).length),
       })),
+      placements: await this.placementsOf(actor),
+    };
+  }
+
+  /**
+   * What became of the partner's hires: how many were placed, and of those placed at least a year ago how many are
+   * still in post after it (the registry's one-year retention), with small groups suppressed.
+   */
+  private async placementsOf(actor: Actor) {
+    const org = await this.partnerOf(actor);
+    const placed = await Placement.find({ sourcePartner: org._id })
+      .select({ startDate: 1, status: 1, leftAt: 1, commitmentYears: 1, suspensions: 1 })
+      .lean<PlacementDoc[]>();
+    const { oneYear } = retention(placed, this.d.clock.now());
+    return {
+      placed: suppress(placed.length),
+      yearBase: suppress(oneYear.base),
+      yearStayed: suppress(oneYear.stayed),
+      yearPercent: oneYear.base >= MIN_GROUP && oneYear.stayed >= MIN_GROUP ? oneYear.percent : null,
     };
   }
 

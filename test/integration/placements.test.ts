@@ -1,5 +1,8 @@
 import { Application } from '../../models/Application';
+import { trusted } from 'mongoose';
 import { Organisation } from '../../models/Organisation';
+
+const trustedIn = (values: string[]) => trusted({ $in: values });
 import { Placement } from '../../models/Placement';
 import { toActor } from '../../server/services/actor';
 import { useTestApp } from '../helpers/app';
@@ -301,6 +304,40 @@ describe('check-ins across a restart', () => {
     expect(await CheckIn.countDocuments({ placement: p._id })).toBe(2);
     await t.deliver();
     expect(t.smtp.to(user.email).filter((m) => m.subject.startsWith('入职回访'))).toHaveLength(2);
+  });
+});
+
+describe("the partner's view of placements", () => {
+  it('shows a partner how many of its graduates were placed and are still in post after a year, small groups hidden', async () => {
+    const partner = await makeOrg({ kind: 'university', county: '110108', name: '测试师大' });
+    const careers = await makeUser({ role: 'staff', org: partner._id });
+    const agent = t.agent();
+    await loginAs(agent, careers.email);
+    const section = async () => {
+      const html = (await agent.get('/partner')).text;
+      return html.slice(html.indexOf('placements-summary'), html.indexOf('</ul>', html.indexOf('placements-summary')));
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const { id } = await signedApplication();
+      ids.push(id);
+      await Placement.updateOne(
+        { application: id },
+        { $set: { sourcePartner: partner._id, startDate: new Date('2025-03-01T00:00:00Z') } },
+      );
+    }
+    await Placement.updateOne(
+      { application: ids[0] },
+      { $set: { status: 'left_early', leftAt: new Date('2025-09-01T00:00:00Z'), leaveReason: 'family' } },
+    );
+    const shown = await section();
+    expect(shown).toContain('已入职（建立入职跟踪）: 4');
+    expect(shown).toContain('入职满一年仍在岗: 3 / 4 (75%)');
+    // With only two placed, the counts are suppressed and no rate is given.
+    await Placement.updateMany({ application: trustedIn(ids.slice(2)) }, { $set: { sourcePartner: null } });
+    const small = await section();
+    expect(small).toContain('已入职（建立入职跟踪）: &lt;3');
+    expect(small).not.toContain('%');
   });
 });
 

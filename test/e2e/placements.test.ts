@@ -71,4 +71,21 @@ it('staff tick onboarding and assign a mentor, the teacher answers the check-in 
   await coordinator.getByRole('button', { name: '搜索' }).click();
   await expectAccessible(coordinator);
   expect(await coordinator.locator('main').innerText()).toContain('韩雨桐');
+  await coordinator.getByRole('link', { name: '韩雨桐' }).click();
+  expect(await coordinator.locator('.mentor-name').innerText()).toContain('刘雅琴');
+  await expectAccessible(coordinator);
+
+  // The mentor opens their page from the introduction email; the Beijing school sees its mentor's load.
+  const mentor = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await openMail(mentor, 'mentor.1@demo.teachbridge.cn', '结对带教');
+  await mentor.locator('.mail-body a[href*="/mentoring/"]').first().click();
+  expect(await mentor.locator('main').innerText()).toContain('宿舍还没有落实');
+  await expectAccessible(mentor);
+  const bj80 = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(bj80, app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
+  await bj80.getByRole('link', { name: '带教导师' }).click();
+  expect(await bj80.locator('tr', { hasText: '刘雅琴' }).innerText()).toContain('1 / 3');
+  await expectAccessible(bj80);
+  await staff.goto(`${app.baseUrl}/manage/placements/template`);
+  await expectAccessible(staff);
 });

@@ -7,6 +7,9 @@ import { actorCtx, actorOf, requestCtx, requireRole } from '../server/middleware
 import { options, stageName, subjectName } from '../server/services/taxonomy';
 import { cstDate } from '../server/views/present';
 import { ACTIVITY_KINDS } from '../models/Mentor';
+import type { Types } from 'mongoose';
+import type { Suggestion } from '../server/services/mentors';
+import type { Locale } from '../server/i18n';
 
 const FIELDS = ['name', 'email', 'subject', 'stage', 'capacity', 'kind', 'date', 'minutes', 'note', 'mentor'] as const;
 type Body = Record<(typeof FIELDS)[number], string>;
@@ -15,6 +18,26 @@ const fieldsOf = (req: Request): Body => {
   const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : '');
   return Object.fromEntries(FIELDS.map((k) => [k, text(b[k])])) as Body;
 };
+
+type Services = RouteDeps['services'];
+
+/** A placement's mentoring log and check-ins with their dates as the school reads them (CST). */
+export async function datedActivities(services: Services, placementId: Types.ObjectId) {
+  return (await services.mentors.activitiesOf(placementId)).map((a) => ({ ...a, day: cstDate(a.date) }));
+}
+
+export async function datedCheckIns(services: Services, placementId: Types.ObjectId) {
+  return (await services.placements.checkInsOf(placementId)).map((c) => ({ ...c, due: cstDate(c.dueAt) }));
+}
+
+export function presentSuggestions(list: Suggestion[], locale: Locale) {
+  return list.map((s) => ({
+    ...s,
+    id: String(s.mentor._id),
+    subjectName: subjectName(s.mentor.subject, locale),
+    stageName: stageName(s.mentor.stage, locale),
+  }));
+}
 
 export function activityKinds(req: Request) {
   return ACTIVITY_KINDS.map((k) => ({ value: k, label: req.t(`mentors.kinds.${k}`) }));
@@ -89,8 +112,8 @@ export function mentorsRouter({ services, clock }: RouteDeps): Router {
         title: p.title,
         status: p.status,
         start: cstDate(p.startDate),
-        activities: (await mentors.activitiesOf(p._id)).map((a) => ({ ...a, day: cstDate(a.date) })),
-        checkIns: (await services.placements.checkInsOf(p._id)).map((c) => ({ ...c, due: cstDate(c.dueAt) })),
+        activities: await datedActivities(services, p._id),
+        checkIns: await datedCheckIns(services, p._id),
       })),
     );
     res.render('pages/mentors/mentoring', {

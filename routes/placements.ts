@@ -4,8 +4,8 @@ import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { commitmentEnd, CHECKLIST } from '../server/services/placements';
-import { postTypeName, stageName, subjectName } from '../server/services/taxonomy';
-import { activityKinds } from './mentors';
+import { postTypeName } from '../server/services/taxonomy';
+import { activityKinds, datedActivities, datedCheckIns, presentSuggestions } from './mentors';
 import { cstDate } from '../server/views/present';
 import { LEAVE_REASONS, type PlacementDoc } from '../models/Placement';
 import type { Locale } from '../server/i18n';
@@ -95,21 +95,16 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
     const doc = await placements.forStaff(actorOf(req), String(req.params.id));
     const p = present(doc, req.locale, clock.now());
-    const checkIns = (await placements.checkInsOf(doc._id)).map((c) => ({ ...c, due: cstDate(c.dueAt) }));
+    const checkIns = await datedCheckIns(services, doc._id);
     const open = ['onboarding', 'active', 'suspended'].includes(doc.status);
     const suggestions = open ? (await services.mentors.suggestions(actorOf(req), p.id)).slice(0, 8) : [];
-    const activities = (await services.mentors.activitiesOf(doc._id)).map((a) => ({ ...a, day: cstDate(a.date) }));
+    const activities = await datedActivities(services, doc._id);
     res.render('pages/placements/staff', {
       title: p.teacherName,
       p,
       checkIns,
       activities,
-      suggestions: suggestions.map((s) => ({
-        ...s,
-        id: String(s.mentor._id),
-        subjectName: subjectName(s.mentor.subject, req.locale),
-        stageName: stageName(s.mentor.stage, req.locale),
-      })),
+      suggestions: presentSuggestions(suggestions, req.locale),
       moves: MOVES.filter((m) => m !== 'leave'),
       reasons: LEAVE_REASONS.map((r) => ({ value: r, label: req.t(`placements.leaveReasons.${r}`) })),
       checklistKeys: CHECKLIST.map((c) => c.key),
@@ -200,7 +195,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
     const items = await Promise.all(
       list.map(async (p) => ({
         ...present(p, req.locale, now),
-        activities: (await services.mentors.activitiesOf(p._id)).map((a) => ({ ...a, day: cstDate(a.date) })),
+        activities: await datedActivities(services, p._id),
       })),
     );
     res.render('pages/placements/mine', {

@@ -5,7 +5,8 @@ import { actorOf, requireRole } from '../server/middleware/guards';
 import { toCsv } from '../server/services/csv';
 import { commitmentEnd, retention } from '../server/services/placements';
 import { hebeiUnits, placeLabel, placeOptionGroups } from '../server/services/regions';
-import { options, postTypeName, stageName, subjectName } from '../server/services/taxonomy';
+import { options, postTypeName } from '../server/services/taxonomy';
+import { datedActivities, datedCheckIns, presentSuggestions } from './mentors';
 import { cstDate } from '../server/views/present';
 import { PLACEMENT_STATES } from '../models/Placement';
 
@@ -76,14 +77,9 @@ export function registryRouter({ services, clock }: RouteDeps): Router {
         place: placeLabel(p.countyCode, req.locale),
         postTypeName: postTypeName(p.postType, req.locale),
       },
-      checkIns: (await services.placements.checkInsOf(p._id)).map((c) => ({ ...c, due: cstDate(c.dueAt) })),
-      activities: (await services.mentors.activitiesOf(p._id)).map((a) => ({ ...a, day: cstDate(a.date) })),
-      suggestions: suggestions.map((s) => ({
-        ...s,
-        id: String(s.mentor._id),
-        subjectName: subjectName(s.mentor.subject, req.locale),
-        stageName: stageName(s.mentor.stage, req.locale),
-      })),
+      checkIns: await datedCheckIns(services, p._id),
+      activities: await datedActivities(services, p._id),
+      suggestions: presentSuggestions(suggestions, req.locale),
     });
   });
 

@@ -9,7 +9,7 @@ import { postTypeYears, stageName, subjectName } from '../server/services/taxono
 import { Announcement } from '../models/Announcement';
 import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Organisation';
 import { JobAlert } from '../models/JobAlert';
-import { Vacancy } from '../models/Vacancy';
+import { Vacancy, type VacancyDoc } from '../models/Vacancy';
 import { Referral } from '../models/Referral';
 import { Application, Notice } from '../models/Application';
 import { CandidateProfile, type ProfileDoc } from '../models/CandidateProfile';
@@ -813,42 +813,9 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   // The demo teacher: a month into a post at 张北二中, no mentor yet, the one-month check-in due at the first start.
   const zhangbei = hebei.find((v) => String(v.school) === String(ids.get('zhangbei')) && v.subject === 'english')!;
   const start = addMonths(now, -1);
-  const teacher = await User.create({
-    email: 'teacher@demo.teachbridge.cn',
-    name: '韩雨桐',
-    role: 'candidate',
-    passwordHash,
-    emailVerifiedAt: start,
-  });
-  const application = await Application.create({
-    vacancy: zhangbei._id,
-    candidate: teacher._id,
-    postedBy: zhangbei.postedBy,
-    school: zhangbei.school,
-    unitCode: zhangbei.unitCode,
-    pipeline: zhangbei.pipeline,
-    stage: 'signed',
-    version: 1,
-    consentAt: new Date(start.getTime() - 90 * DAY),
-    eligibility: { outcome: 'eligible', checks: [] },
-    snapshot: { legalName: '韩雨桐' },
-    history: [{ at: new Date(start.getTime() - 20 * DAY), by: null, from: null, to: 'signed', note: '' }],
-    submittedAt: new Date(start.getTime() - 90 * DAY),
-    contractDate: start,
-  });
+  const demo = await hireInto(zhangbei, 'teacher@demo.teachbridge.cn', '韩雨桐', start, passwordHash);
   await Placement.create({
-    application: application._id,
-    teacher: teacher._id,
-    teacherName: '韩雨桐',
-    school: zhangbei.school,
-    schoolName: zhangbei.schoolName,
-    postedBy: zhangbei.postedBy,
-    vacancy: zhangbei._id,
-    title: zhangbei.title,
-    unitCode: zhangbei.unitCode,
-    countyCode: zhangbei.countyCode,
-    postType: zhangbei.postType,
-    startDate: start,
+    ...placementOf(zhangbei, demo, start),
     commitmentYears: postTypeYears(zhangbei.postType),
     status: 'active',
     checklist: CHECKLIST.map((c, k) => {
@@ -864,29 +831,7 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
     const vacancy = hebei[(n * 7) % hebei.length]!;
     const start = new Date(Date.UTC(cohort, 8, 1) - 8 * 3600 * 1000); // 1 September, Beijing time
     const name = `${SURNAMES[(n + 5) % SURNAMES.length]}${GIVEN[(n + 3) % GIVEN.length]}`;
-    const teacher = await User.create({
-      email: `teacher${n}@demo.teachbridge.cn`,
-      name,
-      role: 'candidate',
-      passwordHash,
-      emailVerifiedAt: start,
-    });
-    const application = await Application.create({
-      vacancy: vacancy._id,
-      candidate: teacher._id,
-      postedBy: vacancy.postedBy,
-      school: vacancy.school,
-      unitCode: vacancy.unitCode,
-      pipeline: vacancy.pipeline,
-      stage: 'signed',
-      version: 1,
-      consentAt: new Date(start.getTime() - 120 * DAY),
-      eligibility: { outcome: 'eligible', checks: [] },
-      snapshot: { legalName: name },
-      history: [{ at: new Date(start.getTime() - 30 * DAY), by: null, from: null, to: 'signed', note: '' }],
-      submittedAt: new Date(start.getTime() - 120 * DAY),
-      contractDate: start,
-    });
+    const hire = await hireInto(vacancy, `teacher${n}@demo.teachbridge.cn`, name, start, passwordHash);
     const commitmentYears = postTypeYears(vacancy.postType);
     const leftAt = ['left_early', 'transferred'].includes(status) ? addMonths(start, months) : null;
     const suspensions =
@@ -909,20 +854,9 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
         status !== 'onboarding',
     );
     const placement = await Placement.create({
-      application: application._id,
-      teacher: teacher._id,
-      teacherName: name,
-      school: vacancy.school,
-      schoolName: vacancy.schoolName,
-      postedBy: vacancy.postedBy,
-      vacancy: vacancy._id,
-      title: vacancy.title,
-      unitCode: vacancy.unitCode,
-      countyCode: vacancy.countyCode,
-      postType: vacancy.postType,
+      ...placementOf(vacancy, hire, start),
       // Two in three came through a partner university, whose dashboard then shows what became of them.
       sourcePartner: n % 3 === 0 ? ids.get('bnu') : n % 3 === 1 ? ids.get('cnu') : null,
-      startDate: start,
       commitmentYears: status === 'completed' ? 1 : commitmentYears,
       commitmentReason: status === 'completed' ? '银龄讲学一学年' : '',
       status,
@@ -988,4 +922,53 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
       });
     }
   }
+}
+
+type SeedVacancy = Pick<
+  VacancyDoc,
+  '_id' | 'school' | 'schoolName' | 'postedBy' | 'unitCode' | 'countyCode' | 'pipeline' | 'postType' | 'title'
+>;
+
+/** A teacher hired into a vacancy before the demo starts: the account and the signed application. */
+async function hireInto(vacancy: SeedVacancy, email: string, name: string, start: Date, passwordHash: string) {
+  const teacher = await User.create({ email, name, role: 'candidate', passwordHash, emailVerifiedAt: start });
+  const application = await Application.create({
+    vacancy: vacancy._id,
+    candidate: teacher._id,
+    postedBy: vacancy.postedBy,
+    school: vacancy.school,
+    unitCode: vacancy.unitCode,
+    pipeline: vacancy.pipeline,
+    stage: 'signed',
+    version: 1,
+    consentAt: new Date(start.getTime() - 120 * DAY),
+    eligibility: { outcome: 'eligible', checks: [] },
+    snapshot: { legalName: name },
+    history: [{ at: new Date(start.getTime() - 30 * DAY), by: null, from: null, to: 'signed', note: '' }],
+    submittedAt: new Date(start.getTime() - 120 * DAY),
+    contractDate: start,
+  });
+  return { teacher, application, name };
+}
+
+/** The fields of a placement that come from its vacancy and hire. */
+function placementOf(
+  vacancy: SeedVacancy,
+  hire: { teacher: { _id: Types.ObjectId }; application: { _id: Types.ObjectId }; name: string },
+  start: Date,
+) {
+  return {
+    application: hire.application._id,
+    teacher: hire.teacher._id,
+    teacherName: hire.name,
+    school: vacancy.school,
+    schoolName: vacancy.schoolName,
+    postedBy: vacancy.postedBy,
+    vacancy: vacancy._id,
+    title: vacancy.title,
+    unitCode: vacancy.unitCode,
+    countyCode: vacancy.countyCode,
+    postType: vacancy.postType,
+    startDate: start,
+  };
 }

@@ -34,3 +34,19 @@ export class FieldCipher {
     return crypto.createHmac('sha256', this.hashKey).update(value).digest('hex');
   }
 }
+
+/**
+ * Links that work without signing in (unsubscribe, check-ins, mentors, campus drives) carry an HMAC of
+ * `<purpose>:<id>`; `length` shortens it for links printed on posters or typed by hand.
+ */
+export function linkSignature(secret: string, purpose: string, id: string, length?: number): string {
+  const full = crypto.createHmac('sha256', secret).update(`${purpose}:${id}`).digest('base64url');
+  return length ? full.slice(0, length) : full;
+}
+
+/** Whether `signature` is the link signature of `<purpose>:<id>`, compared in constant time. */
+export function isLinkSignature(secret: string, purpose: string, id: string, signature: string, length?: number) {
+  const expected = Buffer.from(linkSignature(secret, purpose, id, length));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && crypto.timingSafeEqual(expected, given);
+}

@@ -1,7 +1,7 @@
 // Job alerts: a candidate's saved search, sent as a digest of newly opened vacancies through the outbox.
-import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
+import { isLinkSignature, linkSignature } from '../crypto';
 import { ForbiddenError, NotFoundError } from '../errors';
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
@@ -29,7 +29,7 @@ export class Alerts {
 
   /** The unsubscribe link's signature: works without signing in, only for this alert. */
   signature(alertId: string): string {
-    return crypto.createHmac('sha256', this.d.secret).update(`unsubscribe:${alertId}`).digest('base64url');
+    return linkSignature(this.d.secret, 'unsubscribe', alertId);
   }
 
   unsubscribeLink(alertId: string): string {
@@ -74,9 +74,7 @@ export class Alerts {
 
   /** One-click unsubscribe from an email: the signature proves the link came from us. */
   async unsubscribe(id: string, signature: string): Promise<boolean> {
-    const expected = Buffer.from(this.signature(id));
-    const given = Buffer.from(signature);
-    if (!Types.ObjectId.isValid(id) || expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
+    if (!Types.ObjectId.isValid(id) || !isLinkSignature(this.d.secret, 'unsubscribe', id, signature)) {
       throw new NotFoundError();
     }
     const result = await JobAlert.updateOne({ _id: id }, { $set: { active: false } });

@@ -1,8 +1,8 @@
 // Mentoring: Beijing/Tianjin teachers registered by their school, matched to Hebei placements within a capacity,
 // introduced by email, and an activity log kept by both sides (the mentor through a signed link, no account needed).
-import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
+import { isLinkSignature, linkSignature } from '../crypto';
 import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
@@ -22,6 +22,7 @@ import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
 import { posterOrganisation } from './postings';
+import { placementInReach } from './placements';
 import { STAGE_KEYS, SUBJECT_KEYS } from './taxonomy';
 
 export interface MentorDeps {
@@ -33,8 +34,7 @@ export interface MentorDeps {
   secret: string;
 }
 
-export const mentorSignature = (id: string, secret: string) =>
-  crypto.createHmac('sha256', secret).update(`mentor:${id}`).digest('base64url').slice(0, 22);
+export const mentorSignature = (id: string, secret: string) => linkSignature(secret, 'mentor', id, 22);
 
 const OPEN_STATES = ['onboarding', 'active', 'suspended'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -119,21 +119,8 @@ export class Mentors {
     return map;
   }
 
-  /** The placement a Hebei school's staff (its poster) or a coordinator in scope may match. */
-  private async placementFor(actor: Actor, id: string): Promise<PlacementDoc> {
-    const p = Types.ObjectId.isValid(id) ? await Placement.findById(id).lean<PlacementDoc>() : null;
-    if (!p) throw new NotFoundError();
-    if (actor.role === 'coordinator') {
-      if (actor.scopeUnit && actor.scopeUnit !== p.unitCode) throw new NotFoundError();
-      return p;
-    }
-    const org = await posterOrganisation(actor);
-    if (String(p.postedBy) !== String(org._id)) throw new NotFoundError();
-    return p;
-  }
-
   async suggestions(actor: Actor, placementId: string): Promise<Suggestion[]> {
-    const p = await this.placementFor(actor, placementId);
+    const p = await placementInReach(actor, placementId);
     const vacancy = await Vacancy.findById(p.vacancy).select({ subject: 1, stage: 1 }).lean();
     const school = await Organisation.findById(p.school).select({ pairedWith: 1, parent: 1 }).lean<OrganisationDoc>();
     const paired = new Set([
@@ -163,7 +150,7 @@ export class Mentors {
    * mentor's place, records the match and introduces mentor and mentee by email.
    */
   async assign(ctx: Ctx & { actor: Actor }, placementId: string, mentorId: string) {
-    const p = await this.placementFor(ctx.actor, placementId);
+    const p = await placementInReach(ctx.actor, placementId);
     if (!OPEN_STATES.includes(p.status)) throw new ConflictError('placements.errors.notNow');
     const mentor = Types.ObjectId.isValid(mentorId)
       ? await Mentor.findOne({ _id: mentorId, active: true }).lean<MentorDoc>()
@@ -221,20 +208,13 @@ export class Mentors {
     );
   }
 
-  /** Frees the mentor's place when a placement ends (completed, left early, transferred). */
-  async release(placementId: Types.ObjectId) {
-    await MentorSlot.deleteMany({ placement: placementId });
-  }
-
   mentorLink(id: string): string {
     return `${this.d.baseUrl}/mentoring/${id}/${mentorSignature(id, this.d.secret)}`;
   }
 
   /** The mentor's own page, reached through the signed link of the introduction email. */
   async forMentorLink(id: string, signature: string) {
-    const expected = Buffer.from(mentorSignature(id, this.d.secret));
-    const given = Buffer.from(signature);
-    if (!Types.ObjectId.isValid(id) || expected.length !== given.length || !crypto.timingSafeEqual(expected, given))
+    if (!Types.ObjectId.isValid(id) || !isLinkSignature(this.d.secret, 'mentor', id, signature, 22))
       throw new NotFoundError();
     const mentor = await Mentor.findById(id).lean<MentorDoc>();
     if (!mentor) throw new NotFoundError();

@@ -7,6 +7,7 @@ import type { Outbox } from '../mail/outbox';
 import { CheckIn, type CheckInDoc } from '../../models/CheckIn';
 import { User } from '../../models/User';
 import type { Clock } from '../clock';
+import { isLinkSignature, linkSignature } from '../crypto';
 import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
 import { Application, type ApplicationDoc } from '../../models/Application';
 import { Placement, type PlacementDoc, type LEAVE_REASONS } from '../../models/Placement';
@@ -134,8 +135,23 @@ export interface PlacementDeps {
 const REMIND_AFTER = 14 * DAY;
 const MISSED_AFTER = 28 * DAY;
 
-export const checkInSignature = (id: string, secret: string) =>
-  crypto.createHmac('sha256', secret).update(`checkin:${id}`).digest('base64url').slice(0, 22);
+export const checkInSignature = (id: string, secret: string) => linkSignature(secret, 'checkin', id, 22);
+
+/**
+ * A placement the actor may act on: the staff of the organisation that manages it, or a coordinator whose scope holds
+ * it. Anything else is a 404, so that other schools' placements cannot be told from missing ones.
+ */
+export async function placementInReach(actor: Actor, id: string): Promise<PlacementDoc> {
+  const p = Types.ObjectId.isValid(id) ? await Placement.findById(id).lean<PlacementDoc>() : null;
+  if (!p) throw new NotFoundError();
+  if (actor.role === 'coordinator') {
+    if (actor.scopeUnit && actor.scopeUnit !== p.unitCode) throw new NotFoundError();
+    return p;
+  }
+  const org = await posterOrganisation(actor);
+  if (String(p.postedBy) !== String(org._id)) throw new NotFoundError();
+  return p;
+}
 
 export class Placements {
   constructor(private readonly d: PlacementDeps) {}
@@ -277,9 +293,7 @@ export class Placements {
 
   /** The check-in behind a signed link, for the form that needs no sign-in. */
   async checkIn(id: string, signature: string) {
-    const expected = Buffer.from(checkInSignature(id, this.d.secret));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) throw new NotFoundError();
+    if (!isLinkSignature(this.d.secret, 'checkin', id, signature, 22)) throw new NotFoundError();
     const c = await CheckIn.findById(id).lean<CheckInDoc>();
     if (!c) throw new NotFoundError();
     const p = await Placement.findById(c.placement).lean<PlacementDoc>();
@@ -457,9 +471,7 @@ export class Placements {
   /** One placement for a coordinator, within their scope. */
   async forCoordinator(actor: Actor, id: string) {
     if (actor.role !== 'coordinator') throw new ForbiddenError();
-    const p = Types.ObjectId.isValid(id) ? await Placement.findById(id).lean<PlacementDoc>() : null;
-    if (!p || (actor.scopeUnit && actor.scopeUnit !== p.unitCode)) throw new NotFoundError();
-    return p;
+    return placementInReach(actor, id);
   }
 
   /** The schools and source partners the registry can be filtered by, within the coordinator's scope. */
@@ -481,10 +493,8 @@ export class Placements {
   }
 
   async forStaff(actor: Actor, id: string) {
-    const org = await posterOrganisation(actor);
-    const p = Types.ObjectId.isValid(id) ? await Placement.findById(id).lean<PlacementDoc>() : null;
-    if (!p || String(p.postedBy) !== String(org._id)) throw new NotFoundError();
-    return p;
+    if (actor.role !== 'staff') throw new ForbiddenError();
+    return placementInReach(actor, id);
   }
 
   async forTeacher(actor: Actor) {

@@ -1,8 +1,8 @@
 // Partner referrals: universities and paired schools in Beijing/Tianjin nominate graduates, invite them, recommend
 // vacancies, and follow each one; partners see only what the graduate consented to and never a group under 3.
-import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
+import { isLinkSignature, linkSignature } from '../crypto';
 import { Placement, type PlacementDoc } from '../../models/Placement';
 import { retention } from './placements';
 import { ConflictError, ForbiddenError, isDuplicateKey, LinkError, NotFoundError, ValidationError } from '../errors';
@@ -388,9 +388,7 @@ export class Referrals {
 
   /** The open campus drive behind a signed short link. */
   async drive(id: string, signature: string, secret: string) {
-    const expected = Buffer.from(driveSignature(id, secret));
-    const given = Buffer.from(signature);
-    if (!Types.ObjectId.isValid(id) || expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
+    if (!Types.ObjectId.isValid(id) || !isLinkSignature(secret, 'drive', id, signature, DRIVE_SIGNATURE_LENGTH)) {
       throw new NotFoundError();
     }
     const announcement = await Announcement.findOne({ _id: id, status: 'open', programme: 'campus_drive' }).lean();
@@ -486,6 +484,9 @@ export class Referrals {
   }
 }
 
+/** Short enough for a link on a poster. */
+const DRIVE_SIGNATURE_LENGTH = 16;
+
 function driveSignature(id: string, secret: string): string {
-  return crypto.createHmac('sha256', secret).update(`drive:${id}`).digest('base64url').slice(0, 16);
+  return linkSignature(secret, 'drive', id, DRIVE_SIGNATURE_LENGTH);
 }

@@ -17,6 +17,7 @@ import { partnerRouter } from './partner';
 import { placementsRouter } from './placements';
 import { mentorsRouter } from './mentors';
 import { registryRouter } from './registry';
+import { reportsRouter } from './reports';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -39,6 +40,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(placementsRouter(deps));
   app.use(mentorsRouter(deps));
   app.use(registryRouter(deps));
+  app.use(reportsRouter(deps));
   app.use('/manage', manageRouter(deps));
   app.use('/coordinator', coordinatorRouter(deps));
   if (deps.config.localMode && !deps.config.isProduction) app.use('/dev', devRouter(deps));

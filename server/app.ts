@@ -41,6 +41,7 @@ import { Mentors } from './services/mentors';
 import { FieldCipher } from './crypto';
 import { Documents } from './services/documents';
 import { FsStore, GridFsStore } from './storage';
+import { Reports } from './services/reports';
 import path from 'node:path';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
@@ -109,8 +110,10 @@ export function createServices(deps: AppDeps) {
   const store = config.storage === 'gridfs' ? new GridFsStore() : new FsStore(path.join(config.dataDir, 'uploads'));
   const documents = new Documents(store, clock, events);
   const referrals = new Referrals({ clock, notify, outbox, events, passwords });
+  const reports = new Reports({ clock, events });
   return {
     referrals,
+    reports,
     placements,
     mentors,
     documents,
@@ -137,6 +140,7 @@ export function serviceJobs(services: Services): Job[] {
     { name: 'alert-digests', periodMs: 60 * 60 * 1000, run: (now) => services.alerts.sendDigests(now) },
     { name: 'placement-sweep', periodMs: 10 * 60 * 1000, run: () => services.placements.sweep() },
     { name: 'check-ins', periodMs: 60 * 60 * 1000, run: (now) => services.placements.runCheckIns(now) },
+    { name: 'report-snapshot', periodMs: 60 * 60 * 1000, run: (now) => services.reports.refreshIfStale(now) },
     { name: 'overdue-checklists', periodMs: 6 * 60 * 60 * 1000, run: (now) => services.placements.remindOverdue(now) },
   ];
 }

@@ -109,3 +109,21 @@ export function placeLabel(countyCode: string, locale: Locale): string {
   const unit = locale === 'en' ? place.unitName.en : place.unitName.zh;
   return place.unitCode === place.countyCode ? unit : `${unit} ${place.countyName}`;
 }
+
+/**
+ * A rural county, as the reports count it: a Hebei county (县, autonomous counties included), not an urban
+ * district (区), a county-level city (市) or a development zone.
+ */
+export function isRuralCounty(code: string): boolean {
+  const place = findPlace(code);
+  return place?.province === 'hebei' && place.countyName.endsWith('县');
+}
+
+/** A Hebei unit's counties in official order (the unit itself for Dingzhou and Xinji, which have none). */
+export function countiesOf(unitCode: string): { code: string; name: string }[] {
+  const unit = raw.hebei.find((u) => u.code === unitCode);
+  if (!unit) return [];
+  return unit.counties.length > 0
+    ? unit.counties.map((c) => ({ code: c.code, name: c.name }))
+    : [{ code: unit.code, name: unit.name.zh }];
+}

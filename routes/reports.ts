@@ -74,7 +74,11 @@ export function reportsRouter({ services, clock }: RouteDeps): Router {
     const cover = coverage(data.facts);
     const by = new Map(charts.map((c) => [c.key, present(c)]));
     function present(c: Chart) {
-      return { ...c, csv: `/coordinator/reports/${c.key}.csv${queryString(current)}` };
+      return {
+        ...c,
+        table: { columns: c.table.columns, rows: c.table.rows.map((r) => r.map((cell) => cell ?? '–')) },
+        csv: `/coordinator/reports/${c.key}.csv${queryString(current)}`,
+      };
     }
     const unit = f.unit;
     res.set(

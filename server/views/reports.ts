@@ -155,6 +155,8 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
         .map((st) => ({ stage: st, s: shortage(facts, { ...f, stage: st }) }))
         .filter((x) => x.s.cells.length > 0);
       const title = t('reports.stages.title');
+      // One colour scale for every stage, so that the same shade means the same gap in each small grid.
+      const max = Math.max(1, ...per.flatMap(({ s }) => s.cells.map((c) => c.unfilled)));
       const svg = per
         .map(({ stage: st, s }) =>
           heatGrid({
@@ -180,6 +182,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
             })),
             legendTitle: t('reports.shortage.legend'),
             compact: true,
+            max,
           }),
         )
         .join('\n');

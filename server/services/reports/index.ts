@@ -119,10 +119,10 @@ export class Reports {
     const ms = Date.now() - started;
     await ReportSnapshot.updateOne({ _id: id }, { $set: { state: 'ready', ms, counts } });
     // Older snapshots go; a build that started later than this one (another instance) is left alone.
-    const older = await ReportSnapshot.find({ takenAt: trusted({ $lt: now }) })
-      .select({ _id: 1 })
+    const older = await ReportSnapshot.find({ takenAt: trusted({ $lte: now }) })
+      .select({ _id: 1, takenAt: 1, state: 1 })
       .lean();
-    const ids = older.map((s) => String(s._id));
+    const ids = older.filter((s) => s._id !== id && (s.takenAt < now || s.state === 'ready')).map((s) => String(s._id));
     if (ids.length > 0) {
       await ReportFact.deleteMany({ snapshot: trusted({ $in: ids }) });
       await ReportSnapshot.deleteMany({ _id: trusted({ $in: ids }) });

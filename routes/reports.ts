@@ -149,7 +149,7 @@ export function reportsRouter({ services, clock }: RouteDeps): Router {
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.set(
       'Content-Disposition',
-      `attachment; filename="teachbridge-${key}-${cstDate(clock.now())}.csv"; filename*=UTF-8''${encodeURIComponent(`${chart.title}-${cstDate(clock.now())}.csv`)}`,
+      `attachment; filename="teachbridge-${key}-${cstDate(clock.now())}.csv"; filename*=UTF-8''${encodeURIComponent(`${chart.title.replace(/[\\/:*?"<>|]+/g, ' ')}-${cstDate(clock.now())}.csv`)}`,
     );
     res.send(toCsv([chart.table.columns, ...chart.table.rows]));
   });

@@ -23,6 +23,7 @@ import { Placement, type PLACEMENT_STATES } from '../models/Placement';
 import { CheckIn } from '../models/CheckIn';
 import { Mentor, MentorActivity, MentorSlot } from '../models/Mentor';
 import { addMonths, CHECKLIST, checkInSchedule, commitmentEnd } from '../server/services/placements';
+import { seedHistory } from './seedHistory';
 
 export const DEMO_PASSWORD = 'teachbridge-demo';
 
@@ -230,6 +231,7 @@ export async function seedDemo(options: {
   await seedApplications(now, new FieldCipher(options.dataKey), passwordHash);
   await seedReferrals(now, passwordHash);
   await seedPlacements(ids, now, passwordHash);
+  await seedHistory(ids, now, passwordHash);
   await JobAlert.create({
     user: candidate!._id,
     query: 'unit=1307&shortage=1',
@@ -239,7 +241,7 @@ export async function seedDemo(options: {
   return true;
 }
 
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 
 async function seedPostings(ids: Map<string, Types.ObjectId>, now: Date) {
   const orgs = new Map((await Organisation.find({}).lean<OrganisationDoc[]>()).map((o) => [String(o._id), o] as const));
@@ -614,8 +616,8 @@ async function seedOffer(now: Date, cipher: FieldCipher) {
   });
 }
 
-const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗';
-const GIVEN = [
+export const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗';
+export const GIVEN = [
   '子涵',
   '欣怡',
   '浩然',
@@ -715,7 +717,11 @@ async function seedReferrals(now: Date, passwordHash: string) {
         const stages = stagesOf(vacancy.pipeline).filter(
           (s) => stagesOf(vacancy.pipeline).indexOf(s) <= Math.max(0, stagesOf(vacancy.pipeline).indexOf(stage)),
         );
-        const submittedAt = new Date(invitedAt.getTime() + 3 * DAY);
+        // Never before the vacancy opened, and every step of the history before today.
+        const submittedAt = new Date(
+          Math.max(invitedAt.getTime() + 3 * DAY, vacancy.openedAt!.getTime() + 3600 * 1000),
+        );
+        const step = Math.min(DAY, (now.getTime() - submittedAt.getTime()) / (stages.length + 1));
         await Application.create({
           vacancy: vacancy._id,
           candidate: user._id,
@@ -735,7 +741,7 @@ async function seedReferrals(now: Date, passwordHash: string) {
           eligibility: { outcome: 'eligible', checks: [] },
           snapshot: { legalName: name },
           history: stages.map((s, k) => ({
-            at: new Date(submittedAt.getTime() + k * DAY),
+            at: new Date(submittedAt.getTime() + k * step),
             by: null,
             from: k ? stages[k - 1] : null,
             to: s,
@@ -828,7 +834,8 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   let n = 0;
   for (const [cohort, status, months, intention] of PLAN) {
     n += 1;
-    const vacancy = hebei[(n * 7) % hebei.length]!;
+    // Earlier cohorts were hired through that year's recruitment: a filled copy of the post, published in spring.
+    const vacancy = await pastPost(hebei[(n * 7) % hebei.length]!, cohort, now);
     const start = new Date(Date.UTC(cohort, 8, 1) - 8 * 3600 * 1000); // 1 September, Beijing time
     const name = `${SURNAMES[(n + 5) % SURNAMES.length]}${GIVEN[(n + 3) % GIVEN.length]}`;
     const hire = await hireInto(vacancy, `teacher${n}@demo.teachbridge.cn`, name, start, passwordHash);
@@ -924,6 +931,25 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   }
 }
 
+/** The post as it was published in an earlier year's spring recruitment, filled by the one hire (this year: itself). */
+async function pastPost<V extends SeedVacancy & { _id: Types.ObjectId }>(vacancy: V, cohort: number, now: Date) {
+  if (cohort >= now.getUTCFullYear()) return vacancy;
+  const { _id, ...fields } = vacancy as V & { createdAt?: Date; updatedAt?: Date; __v?: number };
+  delete fields.createdAt;
+  delete fields.updatedAt;
+  delete fields.__v;
+  const past = await Vacancy.create({
+    ...fields,
+    announcement: null,
+    headcount: 1,
+    status: 'filled',
+    openedAt: new Date(Date.UTC(cohort, 2, 1) - 8 * 3600 * 1000),
+    deadline: new Date(Date.UTC(cohort, 3, 1) - 8 * 3600 * 1000),
+    closedAt: new Date(Date.UTC(cohort, 3, 1) - 8 * 3600 * 1000),
+  });
+  return { ...vacancy, _id: past._id } as V;
+}
+
 type SeedVacancy = Pick<
   VacancyDoc,
   '_id' | 'school' | 'schoolName' | 'postedBy' | 'unitCode' | 'countyCode' | 'pipeline' | 'postType' | 'title'
@@ -952,7 +978,7 @@ async function hireInto(vacancy: SeedVacancy, email: string, name: string, start
 }
 
 /** The fields of a placement that come from its vacancy and hire. */
-function placementOf(
+export function placementOf(
   vacancy: SeedVacancy,
   hire: { teacher: { _id: Types.ObjectId }; application: { _id: Types.ObjectId }; name: string },
   start: Date,

@@ -1,5 +1,6 @@
 // The coordinator's dashboard as charts and tables: one model per chart (title, SVG, data table, CSV rows), built
 // from the figures in the reader's language. The CSV of a chart is its table, so the two cannot disagree.
+import Handlebars from 'handlebars';
 import { performance } from 'node:perf_hooks';
 import { translator, type Locale } from '../i18n';
 import { FUNNEL_STEPS } from '../services/reports/facts';
@@ -15,7 +16,7 @@ import {
   type Spread,
 } from '../services/reports/figures';
 import type { ReportData } from '../services/reports';
-import { findPlace, unitName } from '../services/regions';
+import { findPlace, isHebeiUnit, unitName } from '../services/regions';
 import { isShortage, postTypeName, stageName, subjectName, STAGE_KEYS } from '../services/taxonomy';
 import { barChart, funnelChart, heatGrid, lineChart } from './charts';
 
@@ -30,6 +31,8 @@ export interface Chart {
   caption: string;
   svg: string;
   table: Table;
+  /** Links to the same dashboard narrowed to one row (the heat map's drill-in), outside the image for every reader. */
+  links?: { label: string; href: string }[];
   /** Render time in milliseconds (figures and SVG), reported in the Server-Timing header. */
   ms: number;
 }
@@ -59,12 +62,14 @@ export interface Options {
 }
 
 const pct = (n: number | null) => (n === null ? null : n);
+const escape = (s: string) => Handlebars.Utils.escapeExpression(s);
 
 export function reportCharts(data: ReportData, f: Filters, o: Options, only?: ChartKey): Chart[] {
   const t = translator(o.locale);
   const { facts } = data;
+  // Unit codes (1307, xiongan) name a city; division codes a county (Dingzhou and Xinji are both at once).
   const place = (code: string) =>
-    code.length === 4 ? unitName(code, o.locale) : (findPlace(code)?.countyName ?? code);
+    isHebeiUnit(code) ? unitName(code, o.locale) : (findPlace(code)?.countyName ?? code);
   const subject = (key: string) => subjectName(key, o.locale);
   const partnerName = (id: string) => data.partners.get(id)?.name ?? t('reports.unknown');
   const channelName = (key: string) => {
@@ -94,6 +99,8 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
       return {
         title,
         caption: t('reports.shortage.caption', { total: s.total.unfilled, headcount: s.total.headcount }),
+        links:
+          s.by === 'unit' ? s.rows.map((r) => ({ label: place(r), href: o.href({ unit: r, county: undefined }) })) : [],
         svg: heatGrid({
           id: 'shortage',
           title,
@@ -101,11 +108,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
           emptyText: empty,
           rowTitle,
           colTitle: t('reports.subject'),
-          rows: s.rows.map((r) => ({
-            key: r,
-            label: place(r),
-            href: s.by === 'unit' ? o.href({ unit: r, county: undefined }) : undefined,
-          })),
+          rows: s.rows.map((r) => ({ key: r, label: place(r) })),
           cols: s.subjects.map((k) => ({ key: k, label: subject(k), marked: isShortage(k) })),
           cells: s.cells.map((c) => ({
             row: c.row,
@@ -158,32 +161,41 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
       // One colour scale for every stage, so that the same shade means the same gap in each small grid.
       const max = Math.max(1, ...per.flatMap(({ s }) => s.cells.map((c) => c.unfilled)));
       const svg = per
-        .map(({ stage: st, s }) =>
-          heatGrid({
-            id: `shortage-${st}`,
-            title: stageName(st, o.locale),
-            desc: t('reports.stages.desc', { stage: stageName(st, o.locale) }),
-            emptyText: empty,
-            rowTitle: s.by === 'unit' ? t('reports.unit') : t('reports.county'),
-            colTitle: t('reports.subject'),
-            rows: s.rows.map((r) => ({ key: r, label: place(r) })),
-            cols: s.subjects.map((k) => ({ key: k, label: subject(k), marked: isShortage(k) })),
-            cells: s.cells.map((c) => ({
-              row: c.row,
-              col: c.subject,
-              value: c.unfilled,
-              tip: t('reports.shortage.tip', {
-                place: place(c.row),
-                subject: subject(c.subject),
-                unfilled: c.unfilled,
-                headcount: c.headcount,
-                hires: c.hires,
-              }),
-            })),
-            legendTitle: t('reports.shortage.legend'),
-            compact: true,
-            max,
-          }),
+        .map(
+          ({ stage: st, s }) =>
+            `<div class="multiple"><h4>${escape(stageName(st, o.locale))}</h4>` +
+            heatGrid({
+              id: `shortage-${st}`,
+              title: stageName(st, o.locale),
+              desc: t('reports.stages.desc', { stage: stageName(st, o.locale) }),
+              emptyText: empty,
+              rowTitle: s.by === 'unit' ? t('reports.unit') : t('reports.county'),
+              colTitle: t('reports.subject'),
+              rows: s.rows.map((r) => ({ key: r, label: place(r) })),
+              cols: s.subjects.map((k) => ({ key: k, label: subject(k), marked: isShortage(k) })),
+              cells: s.cells.map((c) => ({
+                row: c.row,
+                col: c.subject,
+                value: c.unfilled,
+                tip: t('reports.shortage.tip', {
+                  place: place(c.row),
+                  subject: subject(c.subject),
+                  unfilled: c.unfilled,
+                  headcount: c.headcount,
+                  hires: c.hires,
+                }),
+              })),
+              legendTitle: t('reports.shortage.legend'),
+              compact: true,
+              max,
+            })
+              // A small multiple keeps a size in proportion to its grid (up to the column's width) instead of
+              // growing to fill the column: a grid of three subjects stays small, like its neighbours.
+              .replace(
+                /^(<svg[^>]*?viewBox="0 0 ([\d.]+) [\d.]+"[^>]*?)width="100%"/,
+                (_all, head: string, w: string) => `${head}width="${Math.round(Number(w) * 1.6)}"`,
+              ) +
+            '</div>',
         )
         .join('\n');
       return {
@@ -342,7 +354,8 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
           yTitle: t('reports.channels.channel'),
           unit: '%',
           max: 100,
-          categories: rows.map((r) => ({ key: r.channel, label: channelName(r.channel) })),
+          // The base beside the name: 100% of 2 is not 100% of 40.
+          categories: rows.map((r) => ({ key: r.channel, label: `${channelName(r.channel)} (${r.yearBase})` })),
           series: [
             {
               key: 'retention',

@@ -183,7 +183,7 @@ describe('the reports dashboard', () => {
       ['廊坊市', '物理', '0'],
     ]);
     // Drilling in: each unit's row links to the dashboard filtered to it.
-    expect(shortage.svgs[0]).toContain('href="/coordinator/reports?unit=1307"');
+    expect(entities(shortage.block)).toContain('<a href="/coordinator/reports?unit=1307">张家口市</a>');
 
     const langfang = await coordinator('1310');
     const scoped = await langfang.get('/coordinator/reports?unit=1307');

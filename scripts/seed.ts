@@ -817,8 +817,11 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
     [2026, 'onboarding', 0, 0],
   ];
   // The demo teacher: a month into a post at 张北二中, no mentor yet, the one-month check-in due at the first start.
-  const zhangbei = hebei.find((v) => String(v.school) === String(ids.get('zhangbei')) && v.subject === 'english')!;
   const start = addMonths(now, -1);
+  const zhangbei = await pastPost(
+    hebei.find((v) => String(v.school) === String(ids.get('zhangbei')) && v.subject === 'english')!,
+    new Date(start.getTime() - 30 * DAY),
+  );
   const demo = await hireInto(zhangbei, 'teacher@demo.teachbridge.cn', '韩雨桐', start, passwordHash);
   await Placement.create({
     ...placementOf(zhangbei, demo, start),
@@ -834,9 +837,9 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   let n = 0;
   for (const [cohort, status, months, intention] of PLAN) {
     n += 1;
-    // Earlier cohorts were hired through that year's recruitment: a filled copy of the post, published in spring.
-    const vacancy = await pastPost(hebei[(n * 7) % hebei.length]!, cohort, now);
     const start = new Date(Date.UTC(cohort, 8, 1) - 8 * 3600 * 1000); // 1 September, Beijing time
+    // Hired through that year's recruitment (hireInto signs 30 days before the start).
+    const vacancy = await pastPost(hebei[(n * 7) % hebei.length]!, new Date(start.getTime() - 30 * DAY));
     const name = `${SURNAMES[(n + 5) % SURNAMES.length]}${GIVEN[(n + 3) % GIVEN.length]}`;
     const hire = await hireInto(vacancy, `teacher${n}@demo.teachbridge.cn`, name, start, passwordHash);
     const commitmentYears = postTypeYears(vacancy.postType);
@@ -931,9 +934,17 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   }
 }
 
-/** The post as it was published in an earlier year's spring recruitment, filled by the one hire (this year: itself). */
-async function pastPost<V extends SeedVacancy & { _id: Types.ObjectId }>(vacancy: V, cohort: number, now: Date) {
-  if (cohort >= now.getUTCFullYear()) return vacancy;
+/**
+ * The post a teacher signed for on `signedAt`: the open post itself if it was published well before, otherwise a
+ * filled copy published in that year's spring recruitment (a hire never predates its post's publication).
+ */
+async function pastPost<V extends SeedVacancy & { _id: Types.ObjectId; openedAt?: Date | null }>(
+  vacancy: V,
+  signedAt: Date,
+) {
+  if (vacancy.openedAt && vacancy.openedAt.getTime() < signedAt.getTime() - 30 * DAY) return vacancy;
+  const spring = new Date(Date.UTC(signedAt.getUTCFullYear(), 2, 1) - 8 * 3600 * 1000);
+  const openedAt = spring.getTime() < signedAt.getTime() - 60 * DAY ? spring : new Date(signedAt.getTime() - 150 * DAY);
   const { _id, ...fields } = vacancy as V & { createdAt?: Date; updatedAt?: Date; __v?: number };
   delete fields.createdAt;
   delete fields.updatedAt;
@@ -943,9 +954,9 @@ async function pastPost<V extends SeedVacancy & { _id: Types.ObjectId }>(vacancy
     announcement: null,
     headcount: 1,
     status: 'filled',
-    openedAt: new Date(Date.UTC(cohort, 2, 1) - 8 * 3600 * 1000),
-    deadline: new Date(Date.UTC(cohort, 3, 1) - 8 * 3600 * 1000),
-    closedAt: new Date(Date.UTC(cohort, 3, 1) - 8 * 3600 * 1000),
+    openedAt,
+    deadline: new Date(openedAt.getTime() + 30 * DAY),
+    closedAt: new Date(openedAt.getTime() + 30 * DAY),
   });
   return { ...vacancy, _id: past._id } as V;
 }

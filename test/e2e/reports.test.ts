@@ -28,19 +28,6 @@ it('a coordinator opens the dashboard, filters to one city and downloads its sho
   await page.getByRole('link', { name: '数据报表', exact: true }).click();
   expect(await page.locator('h1').innerText()).toBe('数据报表');
   await expectAccessible(page);
-  if (process.env.REPORT_SHOTS) {
-    await page.screenshot({ path: `${process.env.REPORT_SHOTS}/top.png` });
-    const height = await page.evaluate(
-      () => (globalThis as unknown as { document: { body: { scrollHeight: number } } }).document.body.scrollHeight,
-    );
-    for (let k = 0; 600 + (k + 1) * 1200 < height; k += 1) {
-      await page.screenshot({
-        path: `${process.env.REPORT_SHOTS}/part${k}.png`,
-        fullPage: true,
-        clip: { x: 0, y: 600 + k * 1200, width: 1280, height: 1200 },
-      });
-    }
-  }
 
   // Every section has its charts, each an image with a name, and the shortage map shows several cities.
   const charts = page.locator('figure.report-chart svg[role="img"]');
@@ -94,9 +81,6 @@ it('a coordinator opens the dashboard, filters to one city and downloads its sho
   expect(await page.locator('form.filters').isVisible()).toBe(false);
   expect(await page.locator('.print-only').innerText()).toContain('张家口市');
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
-  if (process.env.REPORT_SHOTS) {
-    await fs.writeFile(`${process.env.REPORT_SHOTS}/reports.pdf`, pdf);
-  }
   expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
   await context.close();
 });

@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import { Application } from '../../models/Application';
 import { CheckIn } from '../../models/CheckIn';
 import { MentorActivity } from '../../models/Mentor';
@@ -7,6 +8,8 @@ import { seedDemo } from '../../scripts/seed';
 import { toActor } from '../../server/services/actor';
 import { retention } from '../../server/services/placements';
 import { useTestApp } from '../helpers/app';
+import { cstYear } from '../../server/services/reports/facts';
+import { channels, funnel, retentionCurves, shortage, time, topPartners } from '../../server/services/reports/figures';
 
 const t = useTestApp({ start: new Date('2026-11-29T02:00:00Z') });
 
@@ -35,5 +38,43 @@ describe('demo data', () => {
     expect(r.oneYear.percent).toBeGreaterThan(0);
     expect(r.oneYear.percent).toBeLessThan(100);
     expect(r.commitment.base).toBeGreaterThan(0);
+  });
+
+  it("gives every report something to show, and the reports' numbers agree with each other and the registry", async () => {
+    // Seeded and swept by the test above (one database per file).
+    const coordinator = await User.findOne({ role: 'coordinator', scopeUnit: null }).lean();
+    const actor = toActor(coordinator!);
+    await t.services.reports.build(t.clock.now());
+    const { facts } = await t.services.reports.data(actor, {});
+    for (const year of [2024, 2025, 2026]) {
+      const f = { year };
+      const signed = funnel(facts, f).steps.find((s) => s.key === 'signed')!.count;
+      const placed = await Placement.find({}).select({ application: 1 }).lean();
+      const apps = await Application.find({ _id: trusted({ $in: placed.map((p) => p.application) }) })
+        .select({ submittedAt: 1 })
+        .lean();
+      // The funnel's "signed" is the placements created for that year's applications, and the channels' hires add up to it.
+      expect(signed).toBe(apps.filter((a) => cstYear(a.submittedAt) === year).length);
+      expect(signed).toBeGreaterThan(5);
+      expect(channels(facts, f).reduce((n, r) => n + r.hires, 0)).toBe(signed);
+      expect(shortage(facts, f).cells.length).toBeGreaterThan(3);
+    }
+    // One-year retention in the reports equals the registry's, over every placement.
+    const registry = retention(await t.services.placements.registry(actor, {}), t.clock.now());
+    const curves = retentionCurves(facts, {});
+    expect([curves.all.points[0]!.base, curves.all.points[0]!.stayed]).toEqual([
+      registry.oneYear.base,
+      registry.oneYear.stayed,
+    ]);
+    // The demo tells a story: mentored teachers stay better, several partners deliver, and some posts stay unfilled.
+    const mentor = Object.fromEntries(curves.mentor.map((c) => [c.key, c.points[0]!.percent!]));
+    expect(mentor.yes).toBeGreaterThan(mentor.no! + 10);
+    expect(topPartners(facts, {}).filter((p) => p.shortage > 0).length).toBeGreaterThanOrEqual(3);
+    expect(shortage(facts, {}).total.unfilled).toBeGreaterThan(10);
+    expect(curves.cohorts.filter((c) => c.points[1]!.base > 0).length).toBeGreaterThanOrEqual(1);
+    const days = time(facts, {}, 'place').all;
+    expect(days.fill.n).toBeGreaterThan(10);
+    expect(days.fill.median).toBeGreaterThan(0);
+    expect(facts.filter((x) => x.days.some((d) => d < 0))).toEqual([]);
   });
 });

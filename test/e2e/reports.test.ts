@@ -81,6 +81,9 @@ it('a coordinator opens the dashboard, filters to one city and downloads its sho
   expect(await page.locator('form.filters').isVisible()).toBe(false);
   expect(await page.locator('.print-only').innerText()).toContain('张家口市');
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
-  expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+  // A city's dashboard prints on a handful of A4 pages (charts are kept whole, tables stay folded).
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  expect(pages).toBeGreaterThanOrEqual(4);
+  expect(pages).toBeLessThanOrEqual(12);
   await context.close();
 });

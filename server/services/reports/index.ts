@@ -41,6 +41,9 @@ export interface ReportData {
 }
 
 export class Reports {
+  /** The current snapshot's facts: a snapshot never changes once ready, so its id is a safe cache key. */
+  private cache: { id: string; facts: Fact[] } | null = null;
+
   constructor(private readonly d: { clock: Clock; events: Events }) {}
 
   /** Builds a new snapshot from the live collections and makes it the current one; returns it. */
@@ -177,14 +180,19 @@ export class Reports {
   async data(actor: Actor, f: Filters): Promise<ReportData> {
     coordinator(actor);
     const snapshot = (await this.latest()) ?? (await this.build());
-    const query: Record<string, unknown> = { snapshot: snapshot.id };
+    if (this.cache?.id !== snapshot.id) {
+      const all = await ReportFact.find({ snapshot: snapshot.id }).select({ _id: 0, snapshot: 0 }).lean<Fact[]>();
+      this.cache = { id: snapshot.id, facts: all };
+    }
     const unit = actor.scopeUnit ?? f.unit;
-    if (unit) query.unit = unit;
-    if (f.county) query.county = f.county;
-    if (f.stage) query.stage = f.stage;
-    if (f.subject) query.subject = f.subject;
-    if (f.postType) query.postType = f.postType;
-    const facts = await ReportFact.find(query).select({ _id: 0, snapshot: 0 }).lean<Fact[]>();
+    const facts = this.cache.facts.filter(
+      (x) =>
+        (!unit || x.unit === unit) &&
+        (!f.county || x.county === f.county) &&
+        (!f.stage || x.stage === f.stage) &&
+        (!f.subject || x.subject === f.subject) &&
+        (!f.postType || x.postType === f.postType),
+    );
     const partnerIds = [...new Set(facts.map((x) => x.partner).filter(Boolean))];
     const announcementIds = [
       ...new Set([

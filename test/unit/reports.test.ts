@@ -280,6 +280,12 @@ describe('funnel', () => {
     expect(funnel(facts, { year: 2026 }).steps.map((s) => s.count)).toEqual([3, 2, 2, 1, 1, 1, 0, 0, 0]);
   });
 
+  it('when an announcement is chosen, then only its vacancies count', () => {
+    // A1 holds V1 only: a1–a6.
+    expect(funnel(build(), { announcement: 'A1' }).steps.map((s) => s.count)).toEqual([6, 5, 4, 3, 2, 2, 2, 2, 1]);
+    expect(shortage(build(), { announcement: 'A2' }).total).toEqual({ headcount: 2, hires: 0, unfilled: 2 });
+  });
+
   it('when there are no applications, then every step is zero and no rate is invented', () => {
     const f = funnel(build([], [], vacancies), {});
     expect(f.steps.every((s) => s.count === 0 && (s.rate === null || s.rate === undefined))).toBe(true);

@@ -102,7 +102,8 @@ export class Announcements {
   async getForCoordinator(actor: Actor, id: string): Promise<AnnouncementDoc> {
     if (actor.role !== 'coordinator') throw new ForbiddenError();
     const a = Types.ObjectId.isValid(id) ? await Announcement.findById(id).lean<AnnouncementDoc>() : null;
-    if (!a || !coordinatorCovers(actor, a)) throw new NotFoundError();
+    // A draft is the staff's own work until they submit it (a returned one too, once they edit it again).
+    if (!a || a.status === 'draft' || !coordinatorCovers(actor, a)) throw new NotFoundError();
     return a;
   }
 

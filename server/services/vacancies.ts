@@ -263,7 +263,8 @@ export class Vacancies {
   async getForCoordinator(actor: Actor, id: string): Promise<Lean> {
     if (actor.role !== 'coordinator') throw new ForbiddenError();
     const vacancy = Types.ObjectId.isValid(id) ? await Vacancy.findById(id).lean<Lean>() : null;
-    if (!vacancy || !coordinatorCovers(actor, vacancy)) throw new NotFoundError();
+    // A draft is the staff's own work until they submit it (a returned one too, once they edit it again).
+    if (!vacancy || vacancy.status === 'draft' || !coordinatorCovers(actor, vacancy)) throw new NotFoundError();
     return vacancy;
   }
 

@@ -4,7 +4,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
-import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { parseForm, renderInvalid, field, listField, numberField } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
 import { cstDate, endOfCstDay } from '../server/views/present';
@@ -273,9 +273,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(body.at)
         ? new Date(`${body.at}:00+08:00`)
         : null;
-    const place = String(body.place ?? '')
-      .trim()
-      .slice(0, 200);
+    const place = field(body, 'place').trim().slice(0, 200);
     if (!at || !place) {
       req.flash('error', 'applications.interview.invalid');
       return res.redirect(303, `/manage/applications/${id}`);
@@ -283,11 +281,9 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     try {
       await applications.scheduleInterview(actorCtx(req), id, {
         at,
-        minutes: Math.min(240, Math.max(10, Number(body.minutes) || 30)),
+        minutes: Math.min(240, Math.max(10, numberField(body, 'minutes') || 30)),
         place,
-        panel: String(body.panel ?? '')
-          .trim()
-          .slice(0, 200),
+        panel: field(body, 'panel').trim().slice(0, 200),
       });
       req.flash('success', 'applications.interview.sent');
     } catch (err) {
@@ -309,9 +305,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   });
 
   router.post('/manage/applications/:id/notes', requireRole('staff'), async (req, res) => {
-    const text = String((req.body as Record<string, unknown>)?.text ?? '')
-      .trim()
-      .slice(0, 2000);
+    const text = field(req.body, 'text').trim().slice(0, 2000);
     if (text) await applications.addNote(actorCtx(req), String(req.params.id), text);
     res.redirect(303, `/manage/applications/${req.params.id}`);
   });
@@ -319,11 +313,11 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/vacancies/:id/bulk', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const ids = (Array.isArray(body.ids) ? body.ids : body.ids ? [body.ids] : []).map(String).slice(0, 500);
+    const ids = listField(body, 'ids').slice(0, 500);
     const reason = REJECT_REASONS.find((r) => r === body.reason) ?? 'qualification';
     const move: Move =
       body.action === 'reject'
-        ? { action: 'reject', reason, message: String(body.message ?? '').slice(0, 1000) }
+        ? { action: 'reject', reason, message: field(body, 'message').slice(0, 1000) }
         : { action: 'advance' };
     const result = await applications.bulk(actorCtx(req), id, ids, move);
     req.flash(result.failed.length ? 'info' : 'success', 'applications.board.bulkDone', {
@@ -350,9 +344,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
 
   router.post('/manage/vacancies/:id/scores', requireRole('staff'), upload.single('sheet'), async (req, res) => {
     const id = String(req.params.id);
-    const text = req.file
-      ? req.file.buffer.toString('utf8')
-      : String((req.body as Record<string, unknown>)?.sheet ?? '');
+    const text = req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet');
     const result = await applications.importScores(actorCtx(req), id, text);
     if (result.errors.length > 0 || result.imported === 0) {
       const { vacancy, apps } = await applications.forVacancy(actorOf(req), id);
@@ -369,7 +361,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
 
   router.post('/manage/vacancies/:id/advance', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
-    const from = String((req.body as Record<string, unknown>)?.from ?? '');
+    const from = field(req.body, 'from');
     const moved = await applications.advanceAdmitted(actorCtx(req), id, from);
     req.flash('success', 'applications.board.advanced', { count: moved });
     res.redirect(303, `/manage/vacancies/${id}/applications?stage=${encodeURIComponent(from)}`);
@@ -389,17 +381,13 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   });
 
   router.post('/manage/notices/:id/objections', requireRole('staff'), async (req, res) => {
-    const text = String((req.body as Record<string, unknown>)?.text ?? '')
-      .trim()
-      .slice(0, 2000);
+    const text = field(req.body, 'text').trim().slice(0, 2000);
     if (text) await applications.addObjection(actorCtx(req), String(req.params.id), text);
     res.redirect(303, `/manage/notices/${req.params.id}`);
   });
 
   router.post('/manage/notices/:id/objections/:index', requireRole('staff'), async (req, res) => {
-    const resolution = String((req.body as Record<string, unknown>)?.resolution ?? '')
-      .trim()
-      .slice(0, 2000);
+    const resolution = field(req.body, 'resolution').trim().slice(0, 2000);
     if (resolution)
       await applications.resolveObjection(actorCtx(req), String(req.params.id), Number(req.params.index), resolution);
     res.redirect(303, `/manage/notices/${req.params.id}`);

@@ -2,6 +2,7 @@
 // mentors keep their log through the signed link of their introduction email, teachers from /me/placement.
 import { Router, type Request } from 'express';
 import type { RouteDeps } from '.';
+import { field } from '../server/middleware/forms';
 import { ConflictError, ValidationError } from '../server/errors';
 import { actorCtx, actorOf, requestCtx, requireRole } from '../server/middleware/guards';
 import { options, stageName, subjectName } from '../server/services/taxonomy';
@@ -128,7 +129,7 @@ export function mentorsRouter({ services, clock }: RouteDeps): Router {
 
   router.post('/mentoring/:id/:sig/checkins/:checkin', async (req, res) => {
     try {
-      const text = String((req.body as Record<string, unknown> | undefined)?.feedback ?? '');
+      const text = field(req.body, 'feedback');
       await mentors.feedback(
         requestCtx(req),
         String(req.params.id),

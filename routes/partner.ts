@@ -7,7 +7,7 @@ import { limiter } from '../server/middleware/rateLimit';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
-import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { parseForm, renderInvalid, field } from '../server/middleware/forms';
 import { actorCtx, actorOf, requestCtx, requireRole } from '../server/middleware/guards';
 import { decodeCsv, parseCsv, toCsv } from '../server/services/csv';
 import { readReferralRows, templateCsv } from '../server/services/referralCsv';
@@ -175,11 +175,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
 
   router.post('/partner/referrals/:id/recommend', partnerOnly, async (req, res) => {
     try {
-      await referrals.recommend(
-        actorCtx(req),
-        String(req.params.id),
-        String((req.body as Record<string, unknown>)?.vacancyId ?? ''),
-      );
+      await referrals.recommend(actorCtx(req), String(req.params.id), field(req.body, 'vacancyId'));
       req.flash('success', 'referrals.done.recommend');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

@@ -1,6 +1,7 @@
 // Placements: the school's view (checklist, status, commitment) and the teacher's own (/me/placement).
 import { Router } from 'express';
 import type { RouteDeps } from '.';
+import { field, numberField } from '../server/middleware/forms';
 import { ConflictError, ValidationError } from '../server/errors';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { commitmentEnd, CHECKLIST } from '../server/services/placements';
@@ -75,7 +76,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/placements/template', requireRole('staff'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : '');
-    const count = Math.min(40, Number(body.rows) || 0);
+    const count = Math.min(40, numberField(body, 'rows') || 0);
     const rows = Array.from({ length: count }, (_, i) => ({
       key: text(body[`key${i}`]),
       label: text(body[`label${i}`]),
@@ -113,7 +114,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
 
   router.post('/manage/placements/:id/checklist', requireRole('staff'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    await placements.tick(actorCtx(req), String(req.params.id), String(body.key ?? ''), body.done === '1');
+    await placements.tick(actorCtx(req), String(req.params.id), field(body, 'key'), body.done === '1');
     res.redirect(303, `/manage/placements/${req.params.id}`);
   });
 
@@ -130,7 +131,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
       await placements.move(actorCtx(req), id, move, {
         at,
         reason: LEAVE_REASONS.find((r) => r === body.reason),
-        note: String(body.note ?? '').slice(0, 200),
+        note: field(body, 'note').slice(0, 200),
         converted: body.converted === '1',
       });
       req.flash('success', `placements.done.${move}`);
@@ -147,10 +148,10 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/placements/:id/commitment', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const years = Number(body.years);
+    const years = numberField(body, 'years');
     try {
       if (!Number.isInteger(years) || years < 0 || years > 10) throw new ValidationError({ years: 'validation.range' });
-      await placements.setCommitment(actorCtx(req), id, years, String(body.reason ?? '').slice(0, 300));
+      await placements.setCommitment(actorCtx(req), id, years, field(body, 'reason').slice(0, 300));
       req.flash('success', 'placements.done.commitment');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -172,16 +173,16 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
 
   router.post('/checkins/:id/:sig', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const score = (v: unknown) => Math.min(5, Math.max(1, Number(v) || 3));
+    const score = (key: string) => Math.min(5, Math.max(1, numberField(body, key) || 3));
     try {
       await placements.answer(String(req.params.id), String(req.params.sig), {
         inPost: body.inPost !== 'no',
-        workload: score(body.workload),
-        support: score(body.support),
-        housing: score(body.housing),
-        intention: score(body.intention),
-        text: String(body.text ?? '').slice(0, 2000),
-        mentoring: String(body.mentoring ?? '').slice(0, 2000),
+        workload: score('workload'),
+        support: score('support'),
+        housing: score('housing'),
+        intention: score('intention'),
+        text: field(body, 'text').slice(0, 2000),
+        mentoring: field(body, 'mentoring').slice(0, 2000),
       });
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;

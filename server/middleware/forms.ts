@@ -40,3 +40,24 @@ export function renderInvalid(
 export function errorList(res: Response, errors: FieldErrors) {
   return Object.entries(errors).map(([field, key]) => ({ field, message: res.locals.t(key) }));
 }
+
+/**
+ * A text field of a body parsed without a schema: the string sent, or '' for anything else (a repeated field's
+ * array, or a JSON object whose `toString` is not a function, which `String()` would throw on).
+ */
+export function field(body: unknown, key: string): string {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : '';
+}
+
+/** A numeric field of a body parsed without a schema: NaN unless a string or number was sent. */
+export function numberField(body: unknown, key: string): number {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
+}
+
+/** A repeatable field (checkboxes): its strings, whether one or several were sent; anything else is dropped. */
+export function listField(body: unknown, key: string): string[] {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}

@@ -11,12 +11,14 @@ interface Report {
 }
 
 const run = spawnSync('npm', ['audit', '--omit=dev', '--json'], { encoding: 'utf8', timeout: 120_000 });
-let report: Report = {};
-try {
-  report = JSON.parse(run.stdout || '{}') as Report;
-} catch {
-  report = {};
+function parse(text: string): Report {
+  try {
+    return JSON.parse(text || '{}') as Report;
+  } catch {
+    return {};
+  }
 }
+const report = parse(run.stdout);
 const counts = report.metadata?.vulnerabilities;
 if (!counts) {
   const why = report.message ?? (report.error?.summary || run.stderr?.trim() || 'no report');

@@ -23,6 +23,13 @@ const userSchema = new Schema(
     lastLoginAt: { type: Date, default: null },
     /** Bumped when the password changes: sessions signed in with an older version end. */
     sessionVersion: { type: Number, default: 0 },
+    /** Two-factor sign-in (TOTP, RFC 6238). Secrets are encrypted with the data key; recovery codes are hashed. */
+    totp: {
+      secret: { type: String, default: null },
+      pendingSecret: { type: String, default: null },
+      enabledAt: { type: Date, default: null },
+      recovery: { type: [String], default: [] },
+    },
   },
   { timestamps: true, optimisticConcurrency: true },
 );

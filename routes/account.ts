@@ -36,7 +36,7 @@ export function homeFor(actor: Actor): string {
   return '/account';
 }
 
-function login(req: Request, user: Express.User): Promise<void> {
+export function login(req: Request, user: Express.User): Promise<void> {
   // passport ≥0.6 regenerates the session id here (no fixation).
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
@@ -98,11 +98,27 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
         });
         return;
       }
-      login(req, user)
-        .then(async () => {
-          const id = String(user._id);
+      const id = String(user._id);
+      const version = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      services.twoFactor
+        .enabled(id)
+        .then(async (second) => {
+          if (!second) return login(req, user).then(() => false);
+          // The password is right; the sign-in finishes on the code page, in a fresh session.
+          await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+          req.session.twoFactor = {
+            id,
+            v: version,
+            returnTo: safeReturnTo(form.data.returnTo),
+            until: clock.now().getTime() + 5 * 60 * 1000,
+          };
+          res.redirect(303, '/login/2fa');
+          return true;
+        })
+        .then(async (waiting) => {
+          if (waiting) return;
           await accounts.recordLogin(requestCtx(req), id);
-          const loaded = await accounts.loadActor(id, (user as { sessionVersion?: number }).sessionVersion ?? 0);
+          const loaded = await accounts.loadActor(id, version);
           res.redirect(303, safeReturnTo(form.data.returnTo) ?? (loaded ? homeFor(loaded.actor) : '/'));
         })
         .catch(next);

@@ -18,6 +18,7 @@ import { placementsRouter } from './placements';
 import { mentorsRouter } from './mentors';
 import { registryRouter } from './registry';
 import { reportsRouter } from './reports';
+import { requireTwoFactorEnrolment, twoFactorRouter } from './twoFactor';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -29,8 +30,10 @@ export interface RouteDeps {
 }
 
 export function mountRoutes(app: Express, deps: RouteDeps): void {
+  app.use(requireTwoFactorEnrolment);
   app.use(publicRouter(deps));
   app.use(accountRouter(deps));
+  app.use(twoFactorRouter(deps));
   app.use(organisationRouter(deps));
   app.use(applicationsRouter(deps));
   app.use(jobsRouter(deps));

@@ -24,8 +24,16 @@ import { CheckIn } from '../models/CheckIn';
 import { Mentor, MentorActivity, MentorSlot } from '../models/Mentor';
 import { addMonths, CHECKLIST, checkInSchedule, commitmentEnd } from '../server/services/placements';
 import { seedHistory } from './seedHistory';
+import { recoveryHash } from '../server/services/twoFactor';
 
 export const DEMO_PASSWORD = 'teachbridge-demo';
+/**
+ * The demo coordinators' authenticator key (two-step verification is required for coordinators): add it to an
+ * authenticator app, or print the current code with `npm run demo-code`. Demo only; production never seeds.
+ */
+export const DEMO_TOTP_SECRET = 'KRSWC3DIIJZGSZDHMUWWIZLNN4WTEZTB';
+/** The demo coordinators' recovery codes (each works once per database). */
+export const DEMO_RECOVERY_CODES = ['demo-2026', 'demo-2027', 'demo-2028'];
 
 interface OrgSeed {
   key: string;
@@ -199,6 +207,14 @@ export async function seedDemo(options: {
       organisation: u.org ? ids.get(u.org) : null,
       membership: u.org ? 'active' : null,
       scopeUnit: u.scopeUnit ?? null,
+      totp:
+        u.role === 'coordinator'
+          ? {
+              secret: new FieldCipher(options.dataKey).encrypt(DEMO_TOTP_SECRET),
+              enabledAt: now,
+              recovery: DEMO_RECOVERY_CODES.map(recoveryHash),
+            }
+          : undefined,
     })),
   );
   // One organisation waiting in the coordinators' queue.

@@ -42,6 +42,7 @@ import { FieldCipher } from './crypto';
 import { Documents } from './services/documents';
 import { FsStore, GridFsStore } from './storage';
 import { Reports } from './services/reports';
+import { TwoFactor } from './services/twoFactor';
 import path from 'node:path';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
@@ -111,9 +112,11 @@ export function createServices(deps: AppDeps) {
   const documents = new Documents(store, clock, events);
   const referrals = new Referrals({ clock, notify, outbox, events, passwords });
   const reports = new Reports({ clock, events });
+  const twoFactor = new TwoFactor({ clock, cipher, events, passwords });
   return {
     referrals,
     reports,
+    twoFactor,
     placements,
     mentors,
     documents,

@@ -30,6 +30,8 @@ declare module 'express-session' {
   interface SessionData {
     flash?: { kind: string; key: string; params?: Record<string, unknown> }[];
     csrfToken?: string;
+    /** Between the password and the second factor: whose sign-in this is, and until when it may be finished. */
+    twoFactor?: { id: string; v: number; returnTo?: string; until: number };
   }
 }
 

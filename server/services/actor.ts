@@ -17,6 +17,8 @@ export interface Actor {
   partner?: boolean;
   /** Staff of a Beijing/Tianjin school: may register mentors. */
   bjtjSchool?: boolean;
+  /** Signs in with a second factor (required for coordinators before anything else). */
+  twoFactor?: boolean;
 }
 
 export interface Ctx {
@@ -34,6 +36,7 @@ export interface UserLike {
   organisation?: Types.ObjectId | null;
   membership?: string | null;
   scopeUnit?: string | null;
+  totp?: { enabledAt?: Date | null } | null;
 }
 
 export function toActor(user: UserLike): Actor {
@@ -47,5 +50,6 @@ export function toActor(user: UserLike): Actor {
     organisationId: user.organisation ? String(user.organisation) : null,
     membership: (user.membership as Actor['membership']) ?? null,
     scopeUnit: user.scopeUnit ?? null,
+    twoFactor: Boolean(user.totp?.enabledAt),
   };
 }

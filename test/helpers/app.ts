@@ -14,6 +14,10 @@ import type { Scheduler } from '../../server/jobs';
 import { startSmtpPeer, type SmtpPeer } from './smtp';
 
 export const TEST_PASSWORD = 'correct horse 电池 staple';
+export const TEST_DATA_KEY = 'test-data-key-that-is-long-enough-for-aes-5678';
+
+/** The running test app's clock, for helpers that act as a person with a phone (authenticator codes). */
+export const appClock: { current: ManualClock | null } = { current: null };
 
 export interface TestApp {
   app: express.Express;
@@ -33,7 +37,7 @@ export function testEnv(smtpUrl: string, env: Env = {}): Env {
     NODE_ENV: 'test',
     MONGODB_URI: process.env.TEST_MONGODB_URI,
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-1234',
-    DATA_KEY: 'test-data-key-that-is-long-enough-for-aes-5678',
+    DATA_KEY: TEST_DATA_KEY,
     SMTP_URL: smtpUrl,
     BASE_URL: 'http://teachbridge.test',
     MAIL_FROM: 'TeachBridge <no-reply@teachbridge.test>',
@@ -72,6 +76,7 @@ export function useTestApp(
   beforeAll(async () => {
     ctx.smtp = await startSmtpPeer();
     ctx.clock = new ManualClock(options.start ?? new Date());
+    appClock.current = ctx.clock;
     ctx.config = loadConfig(testEnv(ctx.smtp.url, options.env));
     const transport = createSmtpTransport(ctx.config.smtpUrl!);
     const built = createApp({

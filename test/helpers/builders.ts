@@ -5,7 +5,9 @@ import { Passwords } from '../../server/auth/passwords';
 import { findPlace } from '../../server/services/regions';
 import { Organisation, type OrgKind } from '../../models/Organisation';
 import { User, type Role } from '../../models/User';
-import { TEST_PASSWORD } from './app';
+import * as OTPAuth from 'otpauth';
+import { FieldCipher } from '../../server/crypto';
+import { TEST_DATA_KEY, TEST_PASSWORD } from './app';
 
 const passwords = new Passwords({ memoryCost: 1024, timeCost: 1 });
 let hashed: Promise<string> | undefined;
@@ -37,6 +39,8 @@ export async function makeUser(
     locale?: 'zh-CN' | 'en';
     name?: string;
     email?: string;
+    /** Coordinators have two-step verification on unless this is false (they must, to do anything). */
+    twoFactor?: boolean;
   } = {},
 ) {
   hashed ??= passwords.hash(TEST_PASSWORD);
@@ -51,5 +55,15 @@ export async function makeUser(
     organisation: fields.org ?? null,
     membership: fields.org ? (fields.membership ?? 'active') : null,
     scopeUnit: fields.scopeUnit ?? null,
+    totp: (fields.twoFactor ?? role === 'coordinator') ? enrolled() : undefined,
   });
+}
+
+/** Two-step verification as enrolment leaves it: a secret (encrypted with the test data key) and no codes used. */
+function enrolled() {
+  return {
+    secret: new FieldCipher(TEST_DATA_KEY).encrypt(new OTPAuth.Secret({ size: 20 }).base32),
+    enabledAt: new Date(),
+    recovery: [],
+  };
 }

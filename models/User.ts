@@ -23,6 +23,11 @@ const userSchema = new Schema(
     lastLoginAt: { type: Date, default: null },
     /** Bumped when the password changes: sessions signed in with an older version end. */
     sessionVersion: { type: Number, default: 0 },
+    /** Consents to the privacy notice and to processing sensitive information, each with the notice's version. */
+    consents: {
+      type: [{ kind: String, version: String, at: Date, _id: false }],
+      default: [],
+    },
     /** Two-factor sign-in (TOTP, RFC 6238). Secrets are encrypted with the data key; recovery codes are hashed. */
     totp: {
       secret: { type: String, default: null },

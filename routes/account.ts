@@ -6,10 +6,16 @@ import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../server/middleware/guards';
 import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
 import type { Actor } from '../server/services/actor';
-import { confirmPasswords, email, locale, newPassword, text } from './schemas';
+import { confirmPasswords, email, locale, newPassword, privacyConsent, text } from './schemas';
 
 const registerSchema = z
-  .object({ name: text(100), email, password: newPassword, passwordConfirm: z.string('validation.required') })
+  .object({
+    name: text(100),
+    email,
+    password: newPassword,
+    passwordConfirm: z.string('validation.required'),
+    privacy: privacyConsent,
+  })
   .superRefine(confirmPasswords);
 const loginSchema = z.object({
   email: z.string('validation.required').trim().min(1, 'validation.required').max(254, 'validation.tooLong'),

@@ -19,6 +19,7 @@ import { mentorsRouter } from './mentors';
 import { registryRouter } from './registry';
 import { reportsRouter } from './reports';
 import { requireTwoFactorEnrolment, twoFactorRouter } from './twoFactor';
+import { privacyRouter, requirePrivacyConsent } from './privacy';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -30,10 +31,12 @@ export interface RouteDeps {
 }
 
 export function mountRoutes(app: Express, deps: RouteDeps): void {
+  app.use(requirePrivacyConsent);
   app.use(requireTwoFactorEnrolment);
   app.use(publicRouter(deps));
   app.use(accountRouter(deps));
   app.use(twoFactorRouter(deps));
+  app.use(privacyRouter(deps));
   app.use(organisationRouter(deps));
   app.use(applicationsRouter(deps));
   app.use(jobsRouter(deps));

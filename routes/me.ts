@@ -6,7 +6,7 @@ import { DOCUMENT_KINDS } from '../models/CandidateProfile';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
-import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { field, parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { parseIdCard } from '../server/services/idcard';
 import type { ProfileInput } from '../server/services/profiles';
@@ -156,6 +156,7 @@ export function meRouter({ services }: RouteDeps): Router {
     const mine = await profiles.mine(actorOf(req));
     res.status(status).render('pages/me/profile', {
       ...formLocals(req, mine.completeness),
+      sensitiveConsented: await services.privacy.has(actorOf(req), 'sensitive'),
       values: values(mine.profile, mine.idNumber),
       documents: mine.profile?.documents ?? [],
       kinds: DOCUMENT_KINDS.map((k) => ({ value: k, label: req.t(`documents.kinds.${k}`) })),
@@ -234,6 +235,8 @@ export function meRouter({ services }: RouteDeps): Router {
     try {
       const form = parseForm(profileSchema, req.body);
       if (!form.ok) throw new ValidationError(form.errors);
+      if (field(req.body, 'sensitive') === '1' && form.data.idNumber)
+        await services.privacy.consent(actorCtx(req), 'sensitive');
       await profiles.save(actorCtx(req), toInput(form.data as Record<string, unknown>));
     } catch (err) {
       if (!(err instanceof ValidationError)) return next(err);
@@ -243,6 +246,7 @@ export function meRouter({ services }: RouteDeps): Router {
         'pages/me/profile',
         {
           ...formLocals(req, mine.completeness),
+          sensitiveConsented: await services.privacy.has(actorOf(req), 'sensitive'),
           documents: mine.profile?.documents ?? [],
           kinds: DOCUMENT_KINDS.map((k) => ({ value: k, label: req.t(`documents.kinds.${k}`) })),
         },

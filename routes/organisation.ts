@@ -8,11 +8,17 @@ import { actorOf, requireRole, requestCtx, actorCtx } from '../server/middleware
 import { limiter } from '../server/middleware/rateLimit';
 import { placeOptionGroups } from '../server/services/regions';
 import { ALLIANCES, ORG_KINDS } from '../models/Organisation';
-import { confirmPasswords, email, many, newPassword, optionalText, phone, text } from './schemas';
+import { confirmPasswords, email, many, newPassword, optionalText, phone, privacyConsent, text } from './schemas';
 
 const objectId = z.string().regex(/^[a-f\d]{24}$/i, 'validation.choose');
 
-const person = { name: text(100), email, password: newPassword, passwordConfirm: z.string('validation.required') };
+const person = {
+  name: text(100),
+  email,
+  password: newPassword,
+  passwordConfirm: z.string('validation.required'),
+  privacy: privacyConsent,
+};
 const registerOrgSchema = z
   .object({
     mode: z.literal('new'),
@@ -35,7 +41,12 @@ const joinSchema = z
   .superRefine(confirmPasswords);
 const inviteSchema = z.object({ email });
 const acceptSchema = z
-  .object({ name: text(100), password: newPassword, passwordConfirm: z.string('validation.required') })
+  .object({
+    name: text(100),
+    password: newPassword,
+    passwordConfirm: z.string('validation.required'),
+    privacy: privacyConsent,
+  })
   .superRefine(confirmPasswords);
 
 export function organisationRouter({ services, config, clock }: RouteDeps): Router {

@@ -16,7 +16,7 @@ import { hebeiUnits, unitName } from '../server/services/regions';
 import { options, SUBJECT_KEYS } from '../server/services/taxonomy';
 import { CONSENT_LEVELS } from '../models/Referral';
 import { Vacancy } from '../models/Vacancy';
-import { email, many, newPassword, optionalText, phone, text, confirmPasswords } from './schemas';
+import { email, many, newPassword, optionalText, phone, text, confirmPasswords, privacyConsent } from './schemas';
 
 const keys = (list: readonly string[]) => list as [string, ...string[]];
 const DEGREES = ['college', 'bachelor', 'master', 'doctorate'] as const;
@@ -42,6 +42,7 @@ const claimSchema = z
     password: newPassword,
     passwordConfirm: z.string('validation.required'),
     consent: z.enum(CONSENT_LEVELS).default('status'),
+    privacy: privacyConsent,
   })
   .superRefine(confirmPasswords);
 const upload = multer({
@@ -202,6 +203,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       email,
       password: newPassword,
       passwordConfirm: z.string('validation.required'),
+      privacy: privacyConsent,
       graduationYear: z
         .string('validation.required')
         .trim()

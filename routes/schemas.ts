@@ -85,3 +85,6 @@ export const emptyToNull = <T extends z.ZodType>(schema: T) =>
     .union([z.literal(''), schema])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v));
+
+/** The sign-up forms' box for the privacy notice: required, and recorded with the notice's version. */
+export const privacyConsent = z.literal('1', 'privacy.errors.required');

@@ -18,7 +18,7 @@ const disableSchema = codeSchema.extend({
 });
 
 /** Where a coordinator without a second factor may still go: enrolment itself, signing out, and static files. */
-const ENROLMENT_PATHS = [/^\/account\/2fa(\/|$)/, /^\/logout$/, /^\/public\//, /^\/healthz$/];
+const ENROLMENT_PATHS = [/^\/account\/2fa(\/|$)/, /^\/privacy(\/|$)/, /^\/logout$/, /^\/public\//, /^\/healthz$/];
 
 /** Coordinators enrol before anything else: pages redirect to enrolment, other requests are refused. */
 export const requireTwoFactorEnrolment: RequestHandler = (req, res, next) => {

@@ -25,6 +25,7 @@ import { Mentor, MentorActivity, MentorSlot } from '../models/Mentor';
 import { addMonths, CHECKLIST, checkInSchedule, commitmentEnd } from '../server/services/placements';
 import { seedHistory } from './seedHistory';
 import { recoveryHash } from '../server/services/twoFactor';
+import { consentRecord } from '../server/services/privacy';
 
 export const DEMO_PASSWORD = 'teachbridge-demo';
 /**
@@ -254,6 +255,12 @@ export async function seedDemo(options: {
     frequency: 'daily',
     lastDigestAt: new Date(now.getTime() - 2 * DAY),
   });
+  // Everyone in the demo has accepted the current privacy notice, and candidates the ID-number consent.
+  await User.updateMany({}, { $set: { consents: [consentRecord('privacy', now)] } });
+  await User.updateMany(
+    { role: 'candidate' },
+    { $set: { consents: [consentRecord('privacy', now), consentRecord('sensitive', now)] } },
+  );
   return true;
 }
 

@@ -43,6 +43,7 @@ import { Documents } from './services/documents';
 import { FsStore, GridFsStore } from './storage';
 import { Reports } from './services/reports';
 import { TwoFactor } from './services/twoFactor';
+import { Privacy } from './services/privacy';
 import path from 'node:path';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
@@ -113,10 +114,12 @@ export function createServices(deps: AppDeps) {
   const referrals = new Referrals({ clock, notify, outbox, events, passwords });
   const reports = new Reports({ clock, events });
   const twoFactor = new TwoFactor({ clock, cipher, events, passwords });
+  const privacy = new Privacy({ clock, events });
   return {
     referrals,
     reports,
     twoFactor,
+    privacy,
     placements,
     mentors,
     documents,

@@ -13,6 +13,7 @@ import { Organisation } from '../../models/Organisation';
 import { User } from '../../models/User';
 import { toActor, type Actor, type Ctx } from './actor';
 import type { Events } from './events';
+import { consentRecord } from './privacy';
 
 export const VERIFY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -120,6 +121,8 @@ export class Accounts {
         locale: input.locale,
         organisation: extra.organisation ?? null,
         membership: extra.membership ?? null,
+        // Every sign-up form requires ticking the privacy notice (routes/schemas.ts: privacyConsent).
+        consents: [consentRecord('privacy', this.d.clock.now())],
       });
     } catch (err) {
       if (isDuplicateKey(err)) return { created: false, userId: null }; // lost a race with a twin request

@@ -2,6 +2,7 @@
 import type { Types } from 'mongoose';
 import type { Locale } from '../i18n';
 import type { Role } from '../../models/User';
+import { hasConsent } from './privacy';
 
 export interface Actor {
   id: string;
@@ -19,6 +20,8 @@ export interface Actor {
   bjtjSchool?: boolean;
   /** Signs in with a second factor (required for coordinators before anything else). */
   twoFactor?: boolean;
+  /** Has accepted the current privacy notice. */
+  privacyAccepted?: boolean;
 }
 
 export interface Ctx {
@@ -37,6 +40,7 @@ export interface UserLike {
   membership?: string | null;
   scopeUnit?: string | null;
   totp?: { enabledAt?: Date | null } | null;
+  consents?: { kind?: string | null; version?: string | null }[] | null;
 }
 
 export function toActor(user: UserLike): Actor {
@@ -51,5 +55,6 @@ export function toActor(user: UserLike): Actor {
     membership: (user.membership as Actor['membership']) ?? null,
     scopeUnit: user.scopeUnit ?? null,
     twoFactor: Boolean(user.totp?.enabledAt),
+    privacyAccepted: hasConsent(user.consents ?? [], 'privacy'),
   };
 }

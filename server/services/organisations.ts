@@ -11,6 +11,7 @@ import type { Passwords } from '../auth/passwords';
 import { Organisation, type Alliance, type OrganisationDoc, type OrgKind } from '../../models/Organisation';
 import { User } from '../../models/User';
 import type { Actor, Ctx } from './actor';
+import { consentRecord } from './privacy';
 import { INVITE_TTL_MS, type Accounts, type NewUser } from './accounts';
 import type { Events } from './events';
 import { activeStaff, coordinatorsCovering } from './people';
@@ -312,6 +313,7 @@ export class Organisations {
       organisation: token.organisation,
       membership: 'active',
       emailVerifiedAt: this.d.clock.now(),
+      consents: [consentRecord('privacy', this.d.clock.now())],
     });
     await this.d.events.record(
       ctx,

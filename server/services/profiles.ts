@@ -5,6 +5,8 @@ import { ForbiddenError, isDuplicateKey, ValidationError } from '../errors';
 import { CandidateProfile, type ProfileDoc } from '../../models/CandidateProfile';
 import type { EDUCATION_LEVELS, MANDARIN_LEVELS } from '../../models/Posting';
 import type { Actor, Ctx } from './actor';
+import { User } from '../../models/User';
+import { hasConsent } from './privacy';
 import type { Events } from './events';
 import { evaluateEligibility } from './eligibility';
 import { maskIdCard, parseIdCard } from './idcard';
@@ -93,6 +95,12 @@ export class Profiles {
 
   async save(ctx: Ctx & { actor: Actor }, input: ProfileInput): Promise<void> {
     this.requireCandidate(ctx.actor);
+    // The ID number is sensitive personal information: processed only with its own, separate consent.
+    if (input.idNumber) {
+      const user = await User.findById(ctx.actor.id).select({ consents: 1 }).lean();
+      if (!hasConsent(user?.consents, 'sensitive'))
+        throw new ValidationError({ sensitive: 'privacy.errors.sensitive' });
+    }
     const existing = await this.find(ctx.actor.id);
     const set: Record<string, unknown> = {
       legalName: input.legalName,

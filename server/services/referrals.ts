@@ -19,6 +19,7 @@ import { Token, TokenUse } from '../../models/Token';
 import { User } from '../../models/User';
 import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
+import { consentRecord } from './privacy';
 import type { Accounts } from './accounts';
 import type { Events } from './events';
 import { posterOrganisation } from './postings';
@@ -365,6 +366,7 @@ export class Referrals {
         role: 'candidate',
         locale: input.locale,
         emailVerifiedAt: this.d.clock.now(),
+        consents: [consentRecord('privacy', this.d.clock.now())],
       });
     }
     const now = this.d.clock.now();

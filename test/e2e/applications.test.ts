@@ -38,6 +38,7 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await candidate.getByLabel('电子邮箱').fill(email);
   await candidate.getByRole('textbox', { name: '密码', exact: true }).fill(password);
   await candidate.getByLabel('再次输入密码').fill(password);
+  await candidate.getByLabel(/我已阅读并同意/).check();
   await candidate.getByRole('button', { name: '注册' }).click();
   await candidate.goto(`${app.baseUrl}/dev/mailbox`);
   const mail = candidate.getByRole('link', { name: /请验证您的邮箱/ });
@@ -54,6 +55,7 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await expectAccessible(candidate);
   await candidate.getByLabel('姓名（与身份证一致）').fill('周敏');
   await candidate.getByLabel('身份证号').fill(idNumber);
+  await candidate.getByLabel(/我单独同意/).check(); // the ID number is sensitive: its own consent
   await candidate.getByLabel('手机号').fill('13800138000');
   await candidate.getByLabel('学校').first().fill('首都师范大学');
   await candidate.getByRole('combobox', { name: '学历' }).first().selectOption('bachelor');

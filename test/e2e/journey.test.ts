@@ -48,6 +48,7 @@ it('a candidate registers, verifies the email from the local mailbox, signs in a
 
   await page.getByRole('textbox', { name: '密码', exact: true }).fill('京津冀 good teachers 2026');
   await page.getByLabel('再次输入密码').fill('京津冀 good teachers 2026');
+  await page.getByLabel(/我已阅读并同意/).check();
   await page.getByRole('button', { name: '注册' }).click();
   await page.waitForURL('**/register/sent');
   await checkPage();

@@ -59,6 +59,7 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
   expect(await graduate.getByLabel('姓名').inputValue()).toBe('林若曦');
   await graduate.getByRole('textbox', { name: '密码', exact: true }).fill('ruoxi-teaches-2027');
   await graduate.getByLabel('再次输入密码').fill('ruoxi-teaches-2027');
+  await graduate.getByLabel(/我已阅读并同意/).check();
   await graduate.getByRole('button', { name: '注册并接受' }).click();
   await signIn(graduate, app.baseUrl, 'lin.ruoxi@example.cn', 'ruoxi-teaches-2027');
 
@@ -66,6 +67,7 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
   await graduate.goto(`${app.baseUrl}/me/profile`);
   await graduate.getByLabel('姓名（与身份证一致）').fill('林若曦');
   await graduate.getByLabel('身份证号').fill('13072220020310004' + checkDigit('13072220020310004'));
+  await graduate.getByLabel(/我单独同意/).check();
   await graduate.getByLabel('手机号').fill('13700137000');
   await graduate.getByLabel('学校').first().fill('北京师范大学');
   await graduate.getByRole('combobox', { name: '学历' }).first().selectOption('bachelor');

@@ -7,6 +7,7 @@ import { Organisation, type OrgKind } from '../../models/Organisation';
 import { User, type Role } from '../../models/User';
 import * as OTPAuth from 'otpauth';
 import { FieldCipher } from '../../server/crypto';
+import { consentRecord } from '../../server/services/privacy';
 import { TEST_DATA_KEY, TEST_PASSWORD } from './app';
 
 const passwords = new Passwords({ memoryCost: 1024, timeCost: 1 });
@@ -39,6 +40,8 @@ export async function makeUser(
     locale?: 'zh-CN' | 'en';
     name?: string;
     email?: string;
+    /** False: the user has not accepted the current privacy notice yet. */
+    consents?: false;
     /** Coordinators have two-step verification on unless this is false (they must, to do anything). */
     twoFactor?: boolean;
   } = {},
@@ -56,6 +59,10 @@ export async function makeUser(
     membership: fields.org ? (fields.membership ?? 'active') : null,
     scopeUnit: fields.scopeUnit ?? null,
     totp: (fields.twoFactor ?? role === 'coordinator') ? enrolled() : undefined,
+    // As a sign-up leaves them: the current privacy notice accepted (and, for tests that enter an ID number, the
+    // separate consent to it) unless a test says otherwise.
+    consents:
+      fields.consents === false ? [] : [consentRecord('privacy', new Date()), consentRecord('sensitive', new Date())],
   });
 }
 

@@ -15,6 +15,7 @@ describe('candidate sign-up', () => {
       email,
       password: TEST_PASSWORD,
       passwordConfirm: TEST_PASSWORD,
+      privacy: '1',
     });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/register/sent');
@@ -44,6 +45,7 @@ describe('candidate sign-up', () => {
       email: 'not-an-email',
       password: 'short',
       passwordConfirm: 'different',
+      privacy: '1',
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('value="李娜"');
@@ -61,6 +63,7 @@ describe('candidate sign-up', () => {
       email: existing.email,
       password: TEST_PASSWORD,
       passwordConfirm: TEST_PASSWORD,
+      privacy: '1',
     });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/register/sent');
@@ -79,6 +82,7 @@ describe('candidate sign-up', () => {
       email,
       password: TEST_PASSWORD,
       passwordConfirm: TEST_PASSWORD,
+      privacy: '1',
     });
     await t.deliver();
     const link = linkIn(t.smtp.to(email)[0]!.text, '/verify-email/');

@@ -17,6 +17,7 @@ async function register(email: string) {
     email,
     password: TEST_PASSWORD,
     passwordConfirm: TEST_PASSWORD,
+    privacy: '1',
   });
   expect(res.status).toBe(303);
 }

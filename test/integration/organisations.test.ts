@@ -21,6 +21,7 @@ async function registerSchool(fields: Record<string, string | string[]> = {}) {
     email,
     password: TEST_PASSWORD,
     passwordConfirm: TEST_PASSWORD,
+    privacy: '1',
     ...fields,
   });
   return { res, email, name };
@@ -168,6 +169,7 @@ describe('colleagues', () => {
       name: '新同事',
       password: TEST_PASSWORD,
       passwordConfirm: TEST_PASSWORD,
+      privacy: '1',
     });
     expect(accept.status).toBe(303);
     const user = await User.findOne({ email: colleague }).lean();
@@ -192,6 +194,7 @@ describe('colleagues', () => {
       email,
       password: TEST_PASSWORD,
       passwordConfirm: TEST_PASSWORD,
+      privacy: '1',
     });
     expect(res.status).toBe(303);
     const joiner = await User.findOne({ email }).lean();

@@ -55,6 +55,7 @@ describe('invitations', () => {
       name: '陈佳怡',
       password: 'a-good-password-1',
       passwordConfirm: 'a-good-password-1',
+      privacy: '1',
       consent: 'status',
     });
     expect(claimed.status).toBe(303);
@@ -283,6 +284,7 @@ describe('campus-drive quick registration', () => {
       graduationYear: '2027',
       password: 'drive-signup-2027',
       passwordConfirm: 'drive-signup-2027',
+      privacy: '1',
       consent: 'status',
     });
     expect(res.status).toBe(303);

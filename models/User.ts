@@ -23,6 +23,10 @@ const userSchema = new Schema(
     lastLoginAt: { type: Date, default: null },
     /** Bumped when the password changes: sessions signed in with an older version end. */
     sessionVersion: { type: Number, default: 0 },
+    /** Set when the person erased their account (or it was anonymised after long inactivity): nothing personal is left. */
+    erasedAt: { type: Date, default: null },
+    /** When the inactivity warning went out (the account is anonymised if still unused a month later). */
+    inactivityWarnedAt: { type: Date, default: null },
     /** Consents to the privacy notice and to processing sensitive information, each with the notice's version. */
     consents: {
       type: [{ kind: String, version: String, at: Date, _id: false }],

@@ -20,6 +20,7 @@ import { registryRouter } from './registry';
 import { reportsRouter } from './reports';
 import { requireTwoFactorEnrolment, twoFactorRouter } from './twoFactor';
 import { privacyRouter, requirePrivacyConsent } from './privacy';
+import { personalDataRouter } from './personalData';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -37,6 +38,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(accountRouter(deps));
   app.use(twoFactorRouter(deps));
   app.use(privacyRouter(deps));
+  app.use(personalDataRouter(deps));
   app.use(organisationRouter(deps));
   app.use(applicationsRouter(deps));
   app.use(jobsRouter(deps));

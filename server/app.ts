@@ -44,6 +44,7 @@ import { FsStore, GridFsStore } from './storage';
 import { Reports } from './services/reports';
 import { TwoFactor } from './services/twoFactor';
 import { Privacy } from './services/privacy';
+import { PersonalData } from './services/personalData';
 import path from 'node:path';
 import { createViewEngine } from './views/engine';
 import { mountRoutes } from '../routes';
@@ -111,6 +112,7 @@ export function createServices(deps: AppDeps) {
   });
   const store = config.storage === 'gridfs' ? new GridFsStore() : new FsStore(path.join(config.dataDir, 'uploads'));
   const documents = new Documents(store, clock, events);
+  const personalData = new PersonalData({ clock, cipher, events, passwords, store });
   const referrals = new Referrals({ clock, notify, outbox, events, passwords });
   const reports = new Reports({ clock, events });
   const twoFactor = new TwoFactor({ clock, cipher, events, passwords });
@@ -120,6 +122,7 @@ export function createServices(deps: AppDeps) {
     reports,
     twoFactor,
     privacy,
+    personalData,
     placements,
     mentors,
     documents,

@@ -1,0 +1,193 @@
+// A person's rights over their data (PIPL): a copy of everything TeachBridge holds about them (a ZIP of JSON files
+// and their documents), and erasure of their account. Erasure keeps what the region's statistics need (stages,
+// outcomes, dates, scores) without anything that identifies the person, and keeps public notices already published
+// (they were required by law and show masked names only). Nobody can undo it: the personal data is gone.
+import crypto from 'node:crypto';
+import { strToU8, zipSync } from 'fflate';
+import { Types, trusted } from 'mongoose';
+import type { Clock } from '../clock';
+import type { FieldCipher } from '../crypto';
+import { ForbiddenError, ValidationError } from '../errors';
+import type { FileStore } from '../storage';
+import type { Passwords } from '../auth/passwords';
+import { Application, ApplicationNote } from '../../models/Application';
+import { CandidateProfile } from '../../models/CandidateProfile';
+import { CheckIn } from '../../models/CheckIn';
+import { Event } from '../../models/Event';
+import { JobAlert } from '../../models/JobAlert';
+import { OutboxMessage } from '../../models/OutboxMessage';
+import { Placement } from '../../models/Placement';
+import { Referral } from '../../models/Referral';
+import { Token } from '../../models/Token';
+import { User } from '../../models/User';
+import type { Actor, Ctx } from './actor';
+import type { Events } from './events';
+
+export const ERASED_NAME = '已注销用户';
+
+export interface PersonalDataDeps {
+  clock: Clock;
+  cipher: FieldCipher;
+  events: Events;
+  passwords: Passwords;
+  store: FileStore;
+}
+
+/** Only the fields a person typed or that describe them; never password hashes or second-factor secrets. */
+function account(user: Record<string, unknown>) {
+  const { passwordHash: _p, totp, sessionVersion: _v, __v: _x, ...rest } = user;
+  const t = totp as { enabledAt?: Date | null; recovery?: unknown[] } | undefined;
+  return { ...rest, twoFactor: { enabledAt: t?.enabledAt ?? null, recoveryCodesLeft: t?.recovery?.length ?? 0 } };
+}
+
+export class PersonalData {
+  constructor(private readonly d: PersonalDataDeps) {}
+
+  /** Everything about the actor, as a ZIP: JSON per kind of record, and the documents they uploaded. */
+  async export(ctx: Ctx & { actor: Actor }): Promise<{ zip: Buffer; name: string }> {
+    const id = new Types.ObjectId(ctx.actor.id);
+    const user = await User.findById(id).lean();
+    if (!user) throw new ForbiddenError();
+    const profile = await CandidateProfile.findOne({ user: id }).lean();
+    const applications = await Application.find({ candidate: id }).lean();
+    const placements = await Placement.find({ teacher: id }).lean();
+    const checkIns = placements.length
+      ? await CheckIn.find({ placement: trusted({ $in: placements.map((p) => p._id) }) }).lean()
+      : [];
+    const referrals = await Referral.find({ candidate: id }).lean();
+    const alerts = await JobAlert.find({ user: id }).lean();
+    // Who did what with their data: their own actions and every recorded read or change of their records.
+    const subjects = [String(id), ...applications.map((a) => String(a._id)), ...placements.map((p) => String(p._id))];
+    const events = await Event.find({ subjectId: trusted({ $in: subjects }) }).lean();
+    const { idCipher, idHash: _h, ...profileRest } = (profile ?? {}) as Record<string, unknown>;
+    const files: Record<string, Uint8Array> = {
+      'README.txt': strToU8(
+        'TeachBridge: everything we hold about you, as of this download.\n' +
+          'account.json, profile.json (with your ID number), applications.json, placements.json, check-ins.json,\n' +
+          'referrals.json, job-alerts.json, activity.json (what was done with your records, and by whom),\n' +
+          'and documents/ (the files you uploaded).\n',
+      ),
+      'account.json': json(account(user as unknown as Record<string, unknown>)),
+      'profile.json': json(
+        profile
+          ? { ...profileRest, idNumber: typeof idCipher === 'string' ? this.d.cipher.decrypt(idCipher) : null }
+          : null,
+      ),
+      'applications.json': json(applications),
+      'placements.json': json(placements),
+      'check-ins.json': json(checkIns),
+      'referrals.json': json(referrals),
+      'job-alerts.json': json(alerts),
+      'activity.json': json(events),
+    };
+    for (const [i, doc] of (profile?.documents ?? []).entries()) {
+      const data = doc.id ? await this.d.store.get(doc.id) : null;
+      if (data) files[`documents/${i + 1}-${safeName(doc.name ?? 'file')}`] = new Uint8Array(data);
+    }
+    await this.d.events.record(ctx, 'personal_data.exported', { type: 'User', id: String(id) });
+    const day = this.d.clock.now().toISOString().slice(0, 10);
+    return { zip: Buffer.from(zipSync(files, { level: 6 })), name: `teachbridge-my-data-${day}.zip` };
+  }
+
+  /**
+   * Erases a candidate's account. Their sessions end, they cannot sign in, and their personal data is deleted;
+   * applications and placements stay as anonymous records for the statistics.
+   */
+  async erase(ctx: Ctx & { actor: Actor }, password: string): Promise<void> {
+    if (ctx.actor.role !== 'candidate') throw new ForbiddenError('personalData.errors.staff');
+    const user = await User.findById(ctx.actor.id).lean();
+    if (!user) throw new ForbiddenError();
+    if (!(await this.d.passwords.verify(user.passwordHash, password)))
+      throw new ValidationError({ password: 'account.password.wrongCurrent' });
+    await this.anonymise(String(user._id));
+    await this.d.events.record(ctx, 'personal_data.erased', { type: 'User', id: String(user._id) });
+  }
+
+  /** The erasure itself (also used by the retention job for long-inactive accounts). */
+  async anonymise(userId: string): Promise<void> {
+    const id = new Types.ObjectId(userId);
+    const user = await User.findById(id).lean();
+    if (!user) return;
+    const profile = await CandidateProfile.findOne({ user: id }).lean();
+    const applications = await Application.find({ candidate: id }).select({ _id: 1, documents: 1 }).lean();
+    const appIds = applications.map((a) => a._id);
+    // Documents: the files go, whether kept in the profile or shared with an application.
+    const files = new Set([
+      ...(profile?.documents ?? []).map((d) => d.id).filter((x): x is string => Boolean(x)),
+      ...applications.flatMap((a) => a.documents ?? []),
+    ]);
+    for (const file of files) await this.d.store.remove(file);
+    await CandidateProfile.deleteOne({ user: id });
+    for (const app of await Application.find({ candidate: id }).lean()) {
+      await Application.updateOne(
+        { _id: app._id },
+        {
+          $set: {
+            statement: '',
+            rejectMessage: '',
+            documents: [],
+            documentMeta: [],
+            snapshot: {},
+            'returned.message': '',
+            'interview.place': '',
+            'interview.panel': '',
+            // The stage history stays (dates and stages are statistics); its free-text notes go.
+            history: (app.history ?? []).map((h) => ({ ...h, note: '' })),
+          },
+        },
+      );
+    }
+    if (appIds.length) await ApplicationNote.deleteMany({ application: trusted({ $in: appIds }) });
+    const placements = await Placement.find({ teacher: id }).select({ _id: 1 }).lean();
+    await Placement.updateMany({ teacher: id }, { $set: { teacherName: ERASED_NAME } });
+    if (placements.length)
+      await CheckIn.updateMany(
+        { placement: trusted({ $in: placements.map((p) => p._id) }) },
+        { $set: { 'answer.text': '', 'answer.mentoring': '' } },
+      );
+    for (const r of await Referral.find({ candidate: id }).lean()) {
+      await Referral.updateOne(
+        { _id: r._id },
+        {
+          $set: {
+            name: ERASED_NAME,
+            email: `erased-${String(r._id)}@erased.invalid`,
+            phone: '',
+            major: '',
+            certificates: '',
+            note: '',
+            consent: 'none',
+          },
+        },
+      );
+    }
+    await JobAlert.deleteMany({ user: id });
+    await Token.deleteMany({ user: id });
+    // Mail not yet sent to them is not sent at all.
+    await OutboxMessage.deleteMany({ to: user.email, status: 'pending' });
+    await User.updateOne(
+      { _id: id },
+      {
+        $set: {
+          name: ERASED_NAME,
+          email: `erased-${userId}@erased.invalid`,
+          passwordHash: `erased:${crypto.randomBytes(16).toString('hex')}`,
+          emailVerifiedAt: null,
+          consents: [],
+          totp: { secret: null, pendingSecret: null, enabledAt: null, recovery: [] },
+          erasedAt: this.d.clock.now(),
+          sessionVersion: (user.sessionVersion ?? 0) + 1,
+        },
+      },
+    );
+  }
+}
+
+function json(value: unknown): Uint8Array {
+  return strToU8(JSON.stringify(value, null, 2));
+}
+
+function safeName(name: string): string {
+  const cleaned = [...name].map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('');
+  return cleaned.slice(0, 100) || 'file';
+}

@@ -112,7 +112,16 @@ export function createServices(deps: AppDeps) {
   });
   const store = config.storage === 'gridfs' ? new GridFsStore() : new FsStore(path.join(config.dataDir, 'uploads'));
   const documents = new Documents(store, clock, events);
-  const personalData = new PersonalData({ clock, cipher, events, passwords, store });
+  const personalData = new PersonalData({
+    clock,
+    cipher,
+    events,
+    passwords,
+    store,
+    notify,
+    outbox,
+    retentionMonths: config.retentionMonths,
+  });
   const referrals = new Referrals({ clock, notify, outbox, events, passwords });
   const reports = new Reports({ clock, events });
   const twoFactor = new TwoFactor({ clock, cipher, events, passwords });
@@ -150,6 +159,7 @@ export function serviceJobs(services: Services): Job[] {
     { name: 'placement-sweep', periodMs: 10 * 60 * 1000, run: () => services.placements.sweep() },
     { name: 'check-ins', periodMs: 60 * 60 * 1000, run: (now) => services.placements.runCheckIns(now) },
     { name: 'report-snapshot', periodMs: 60 * 60 * 1000, run: (now) => services.reports.refreshIfStale(now) },
+    { name: 'privacy-retention', periodMs: 24 * 60 * 60 * 1000, run: (now) => services.personalData.runRetention(now) },
     { name: 'overdue-checklists', periodMs: 6 * 60 * 60 * 1000, run: (now) => services.placements.remindOverdue(now) },
   ];
 }

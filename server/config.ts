@@ -25,6 +25,8 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   ARGON2_MEMORY_KIB: intFrom(19456),
   ARGON2_TIME_COST: intFrom(2),
+  /** Candidates unused this many months are warned, then anonymised a month later (PIPL storage limitation). */
+  RETENTION_MONTHS: intFrom(24),
   RATE_LIMIT_LOGIN: intFrom(10),
   RATE_LIMIT_SIGNUP: intFrom(10),
   RATE_LIMIT_RESET: intFrom(5),
@@ -60,6 +62,7 @@ export interface Config {
     readonly windowMs: number;
   };
   readonly mailPollMs: number;
+  readonly retentionMonths: number;
   /** Uploaded documents: files under DATA_DIR/uploads, or GridFS for multi-instance deployments. */
   readonly storage: 'fs' | 'gridfs';
 }
@@ -120,6 +123,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       windowMs: 15 * 60 * 1000,
     },
     mailPollMs: e.MAIL_POLL_MS,
+    retentionMonths: e.RETENTION_MONTHS,
     storage: e.STORAGE,
     ...overrides,
   };

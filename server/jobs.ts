@@ -7,6 +7,7 @@ import type { Clock } from './clock';
 import { isDuplicateKey } from './errors';
 import type { Logger } from './logger';
 import { Lease } from '../models/Lease';
+import { OutboxMessage } from '../models/OutboxMessage';
 import { RateLimitHit } from '../models/RateLimitHit';
 import { Token, TokenUse } from '../models/Token';
 
@@ -41,6 +42,16 @@ export const housekeepingJobs: Job[] = [
     name: 'purge-rate-limits',
     periodMs: 15 * 60 * 1000,
     run: (now) => RateLimitHit.deleteMany({ expiresAt: trusted({ $lt: now }) }),
+  },
+  {
+    // Sent, dead and voided mail keeps names and links in its payload: gone after 90 days (the audit trail stays).
+    name: 'purge-outbox',
+    periodMs: 24 * 60 * 60 * 1000,
+    run: (now) =>
+      OutboxMessage.deleteMany({
+        status: trusted({ $in: ['sent', 'dead', 'void'] }),
+        updatedAt: trusted({ $lt: new Date(now.getTime() - 90 * 24 * 3600 * 1000) }),
+      }),
   },
   {
     name: 'purge-leases',

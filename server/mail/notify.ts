@@ -40,6 +40,18 @@ export class Notify {
     });
   }
 
+  /** An unused account will be anonymised in a month unless its owner signs in. */
+  inactivityWarning(person: Person & { id: string }, warnedOn: string, months: number) {
+    return this.outbox.enqueue({
+      dedupeKey: `inactivity:${person.id}:${warnedOn}`,
+      template: 'inactivityWarning',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, months, link: this.link('/login'), dataLink: this.link('/me/data') },
+      guard: { model: 'User', id: person.id },
+    });
+  }
+
   passwordReset(person: Person, secret: string, tokenId: string) {
     return this.outbox.enqueue({
       dedupeKey: `password-reset:${tokenId}`,

@@ -159,7 +159,7 @@ export class Accounts {
   }
 
   async recordLogin(ctx: Ctx, userId: string): Promise<void> {
-    await User.updateOne({ _id: userId }, { $set: { lastLoginAt: this.d.clock.now() } });
+    await User.updateOne({ _id: userId }, { $set: { lastLoginAt: this.d.clock.now(), inactivityWarnedAt: null } });
     await this.d.events.record(ctx, 'user.signed_in', { type: 'User', id: userId });
   }
 

@@ -6,6 +6,9 @@ import crypto from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
+import type { Notify } from '../mail/notify';
+import type { Outbox } from '../mail/outbox';
+import { addMonths } from './placements';
 import type { FieldCipher } from '../crypto';
 import { ForbiddenError, ValidationError } from '../errors';
 import type { FileStore } from '../storage';
@@ -26,6 +29,9 @@ import type { Events } from './events';
 export const ERASED_NAME = '已注销用户';
 
 export interface PersonalDataDeps {
+  notify: Notify;
+  outbox: Outbox;
+  retentionMonths: number;
   clock: Clock;
   cipher: FieldCipher;
   events: Events;
@@ -101,6 +107,41 @@ export class PersonalData {
       throw new ValidationError({ password: 'account.password.wrongCurrent' });
     await this.anonymise(String(user._id));
     await this.d.events.record(ctx, 'personal_data.erased', { type: 'User', id: String(user._id) });
+  }
+
+  /**
+   * Storage limitation (the daily job): candidates unused for `retentionMonths` are warned by email; a month after
+   * the warning, if they have not signed in since, their account is anonymised as if they had erased it.
+   */
+  async runRetention(now: Date): Promise<{ warned: number; anonymised: number }> {
+    const cutoff = addMonths(now, -this.d.retentionMonths);
+    const counts = { warned: 0, anonymised: 0 };
+    const candidates = await User.find({ role: 'candidate', erasedAt: null })
+      .select({ name: 1, email: 1, locale: 1, lastLoginAt: 1, createdAt: 1, inactivityWarnedAt: 1 })
+      .lean();
+    for (const u of candidates) {
+      const last = u.lastLoginAt ?? u.createdAt;
+      if (u.inactivityWarnedAt) {
+        if (last < u.inactivityWarnedAt && addMonths(u.inactivityWarnedAt, 1) <= now) {
+          await this.anonymise(String(u._id));
+          await this.d.events.record({ actor: null }, 'personal_data.anonymised_inactive', {
+            type: 'User',
+            id: String(u._id),
+          });
+          counts.anonymised += 1;
+        }
+      } else if (last < cutoff) {
+        await this.d.notify.inactivityWarning(
+          { id: String(u._id), email: u.email, name: u.name, locale: u.locale ?? 'zh-CN' },
+          now.toISOString().slice(0, 10),
+          this.d.retentionMonths,
+        );
+        await User.updateOne({ _id: u._id, inactivityWarnedAt: null }, { $set: { inactivityWarnedAt: now } });
+        counts.warned += 1;
+      }
+    }
+    if (counts.warned) this.d.outbox.nudge();
+    return counts;
   }
 
   /** The erasure itself (also used by the retention job for long-inactive accounts). */

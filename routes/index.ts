@@ -21,6 +21,7 @@ import { reportsRouter } from './reports';
 import { requireTwoFactorEnrolment, twoFactorRouter } from './twoFactor';
 import { privacyRouter, requirePrivacyConsent } from './privacy';
 import { personalDataRouter } from './personalData';
+import { auditRouter } from './audit';
 import { publicRouter } from './public';
 
 export interface RouteDeps {
@@ -39,6 +40,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(twoFactorRouter(deps));
   app.use(privacyRouter(deps));
   app.use(personalDataRouter(deps));
+  app.use(auditRouter(deps));
   app.use(organisationRouter(deps));
   app.use(applicationsRouter(deps));
   app.use(jobsRouter(deps));

@@ -30,6 +30,8 @@ export interface RouteDeps {
   auth: InstanceType<typeof passport.Passport>;
   clock: Clock;
   engine: string;
+  /** Set while the process drains before a shutdown: /healthz answers 503 so load balancers stop sending. */
+  lifecycle: { draining: boolean };
 }
 
 export function mountRoutes(app: Express, deps: RouteDeps): void {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import mongoose from 'mongoose';
 import type { RouteDeps } from '.';
 
-export function publicRouter({ engine }: RouteDeps): Router {
+export function publicRouter({ engine, lifecycle }: RouteDeps): Router {
   const router = Router();
 
   router.get('/', (req, res) => {
@@ -25,6 +25,7 @@ export function publicRouter({ engine }: RouteDeps): Router {
       database = 'down';
     }
     res.set('Cache-Control', 'no-store');
+    if (lifecycle.draining) return res.status(503).json({ status: 'draining', database, engine });
     res
       .status(database === 'up' ? 200 : 503)
       .json({ status: database === 'up' ? 'ok' : 'unavailable', database, engine });

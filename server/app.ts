@@ -180,6 +180,12 @@ export function createApp(deps: AppDeps) {
 
   const app = express();
   app.disable('x-powered-by');
+  const lifecycle = { draining: false };
+  // While draining, every answer closes its connection, so clients reconnect to an instance that stays.
+  app.use((req, res, next) => {
+    if (lifecycle.draining) res.setHeader('Connection', 'close');
+    next();
+  });
   app.set('trust proxy', config.trustProxy);
   const hbs = createViewEngine();
   app.engine('hbs', hbs.engine);
@@ -297,7 +303,7 @@ export function createApp(deps: AppDeps) {
     next();
   });
 
-  mountRoutes(app, { services, config, auth, clock, engine: deps.engine });
+  mountRoutes(app, { services, config, auth, clock, engine: deps.engine, lifecycle });
   deps.extraRoutes?.(app);
 
   app.use((req, res) => {
@@ -356,5 +362,5 @@ export function createApp(deps: AppDeps) {
   };
   app.use(handleError);
 
-  return { app, services, worker, scheduler };
+  return { app, services, worker, scheduler, lifecycle };
 }

@@ -12,6 +12,8 @@ const intFrom = (fallback: number) => z.coerce.number().int().nonnegative().defa
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: intFrom(3000),
+  /** On SIGTERM: how long to keep serving (answering /healthz with 503) before closing the listener. */
+  SHUTDOWN_GRACE_MS: intFrom(1500),
   HOST: z.string().default('0.0.0.0'),
   BASE_URL: z.url().optional(),
   MONGODB_URI: z.string().startsWith('mongodb').optional(),
@@ -63,6 +65,7 @@ export interface Config {
   };
   readonly mailPollMs: number;
   readonly retentionMonths: number;
+  readonly shutdownGraceMs: number;
   /** Uploaded documents: files under DATA_DIR/uploads, or GridFS for multi-instance deployments. */
   readonly storage: 'fs' | 'gridfs';
 }
@@ -124,6 +127,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     mailPollMs: e.MAIL_POLL_MS,
     retentionMonths: e.RETENTION_MONTHS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     storage: e.STORAGE,
     ...overrides,
   };

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const transport = config.smtpUrl
     ? createSmtpTransport(config.smtpUrl)
     : createMailboxTransport(path.join(config.dataDir, 'mail'));
-  const { app, worker, scheduler } = createApp({ config, logger, clock: systemClock, transport, engine });
+  const { app, worker, scheduler, lifecycle } = createApp({ config, logger, clock: systemClock, transport, engine });
   worker.start();
   scheduler.start();
 
@@ -70,7 +70,11 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down');
-    // Finish in-flight requests, stop claiming mail, then close the database.
+    // Drain first: keep answering (with Connection: close, and 503 on /healthz so load balancers move on) for a
+    // grace period, so that connections already opened are served rather than reset; then stop listening, let the
+    // in-flight requests finish, stop claiming mail, and close the database.
+    lifecycle.draining = true;
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     scheduler.stop();

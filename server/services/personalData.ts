@@ -69,11 +69,11 @@ export class PersonalData {
     const files: Record<string, Uint8Array> = {
       'README.txt': strToU8(
         'TeachBridge: everything we hold about you, as of this download.\n' +
-          'account.json, profile.json (with your ID number), applications.json, placements.json, check-ins.json,\n' +
+          'my-account.json, profile.json (with your ID number), applications.json, placements.json, check-ins.json,\n' +
           'referrals.json, job-alerts.json, activity.json (what was done with your records, and by whom),\n' +
           'and documents/ (the files you uploaded).\n',
       ),
-      'account.json': json(account(user as unknown as Record<string, unknown>)),
+      'my-account.json': json(account(user as unknown as Record<string, unknown>)),
       'profile.json': json(
         profile
           ? { ...profileRest, idNumber: typeof idCipher === 'string' ? this.d.cipher.decrypt(idCipher) : null }

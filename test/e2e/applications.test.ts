@@ -54,7 +54,7 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await candidate.goto(`${app.baseUrl}/me/profile`);
   await expectAccessible(candidate);
   await candidate.getByLabel('姓名（与身份证一致）').fill('周敏');
-  await candidate.getByLabel('身份证号').fill(idNumber);
+  await candidate.getByRole('textbox', { name: '身份证号' }).fill(idNumber);
   await candidate.getByLabel(/我单独同意/).check(); // the ID number is sensitive: its own consent
   await candidate.getByLabel('手机号').fill('13800138000');
   await candidate.getByLabel('学校').first().fill('首都师范大学');

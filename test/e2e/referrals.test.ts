@@ -66,7 +66,7 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
   // Profile, so that she can apply.
   await graduate.goto(`${app.baseUrl}/me/profile`);
   await graduate.getByLabel('姓名（与身份证一致）').fill('林若曦');
-  await graduate.getByLabel('身份证号').fill('13072220020310004' + checkDigit('13072220020310004'));
+  await graduate.getByRole('textbox', { name: '身份证号' }).fill('13072220020310004' + checkDigit('13072220020310004'));
   await graduate.getByLabel(/我单独同意/).check();
   await graduate.getByLabel('手机号').fill('13700137000');
   await graduate.getByLabel('学校').first().fill('北京师范大学');

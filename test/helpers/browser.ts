@@ -15,6 +15,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 export interface RunningApp {
   baseUrl: string;
   dataDir: string;
+  /** Sends a signal and resolves with the exit code once the process has ended. */
+  signal(signal: NodeJS.Signals): Promise<number | null>;
+  /** What the process printed so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -59,6 +63,14 @@ export async function startLocalApp(env: Record<string, string> = {}): Promise<R
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     dataDir,
+    signal(signal) {
+      const exited = new Promise<number | null>((r) =>
+        child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+      );
+      child.kill(signal);
+      return exited;
+    },
+    output: () => output,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -127,15 +139,19 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel('电子邮箱').fill(email);
   await page.getByRole('textbox', { name: '密码', exact: true }).fill(password);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForLoadState();
-  if (!page.url().endsWith('/login/2fa')) return;
+  // Wait for the answer to the form (a new page), not just for the old one to be loaded.
+  const left = (from: string) =>
+    page
+      .waitForURL((u) => u.pathname !== from, { timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+  if (!(await left('/login')) || !page.url().includes('/login/2fa')) return;
   // A demo coordinator: the code their authenticator shows (each code works once, so the next one if needed).
   for (const offset of [0, 1]) {
     const code = totp(DEMO_TOTP_SECRET, email).generate({ timestamp: Date.now() + offset * 30_000 });
     await page.getByLabel('验证码').fill(code);
     await page.getByRole('button', { name: '验证并登录' }).click();
-    await page.waitForLoadState();
-    if (!page.url().endsWith('/login/2fa')) return;
+    if (await left('/login/2fa')) return;
   }
   throw new Error(`Two-step sign-in as ${email} failed`);
 }

@@ -170,7 +170,13 @@ describe('housekeeping', () => {
     const a = new Scheduler((await import('../../server/jobs')).housekeepingJobs, t.clock, logger);
     const b = new Scheduler((await import('../../server/jobs')).housekeepingJobs, t.clock, logger);
     const [ranA, ranB] = await Promise.all([a.tick(), b.tick()]);
-    expect([...ranA, ...ranB].sort()).toEqual(['purge-leases', 'purge-rate-limits', 'purge-sessions', 'purge-tokens']);
+    expect([...ranA, ...ranB].sort()).toEqual([
+      'purge-leases',
+      'purge-outbox',
+      'purge-rate-limits',
+      'purge-sessions',
+      'purge-tokens',
+    ]);
     expect(await sessions.countDocuments({ _id: 'old' as never })).toBe(0);
     expect(await sessions.countDocuments({ _id: 'live' as never })).toBe(1);
     expect(await a.tick()).toEqual([]);

@@ -45,9 +45,9 @@ describe('a copy of my data', () => {
     expect(res.headers['content-type']).toBe('application/zip');
     const files = unzipSync(new Uint8Array(res.body as Buffer));
     expect(Object.keys(files)).toEqual(
-      expect.arrayContaining(['account.json', 'profile.json', 'applications.json', 'activity.json']),
+      expect.arrayContaining(['my-account.json', 'profile.json', 'applications.json', 'activity.json']),
     );
-    const accountJson = strFromU8(files['account.json']!);
+    const accountJson = strFromU8(files['my-account.json']!);
     expect(accountJson).toContain(user.email);
     expect(accountJson).not.toContain('passwordHash');
     expect(accountJson).not.toContain('$argon2');

@@ -95,6 +95,9 @@ export function plan(
   return { stage: app.stage, outcome: move.action === 'reject' ? ('rejected' as const) : ('absent' as const) };
 }
 
+/** A version claim older than this whose update never landed belongs to a writer that died. */
+const STALE_STEP_MS = 60_000;
+
 export class Applications {
   constructor(private readonly d: ApplicationDeps) {}
 
@@ -236,6 +239,30 @@ export class Applications {
     return { app, vacancy: vacancy!, maskedId: this.d.profiles.maskedId(profile), email: candidate?.email ?? '' };
   }
 
+  /**
+   * Claims version `version` of an application for one writer (a unique insert). A claim left behind by a writer
+   * that died before its update (a crash, or the database going away between the two writes) would block the
+   * application for good: once it is a minute old and the application is still at the version before, it is
+   * released and claimed again (deleting it by its timestamp, so only one of several recoverers wins).
+   */
+  private async claimStep(id: string, version: number, by: string, action: string, now: Date): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await ApplicationStep.create({ _id: `${id}:${version}`, by, action, at: now });
+        return;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const stale = await ApplicationStep.findById(`${id}:${version}`).lean();
+      const current = await Application.findById(id).select({ version: 1 }).lean();
+      const abandoned =
+        stale && current?.version === version - 1 && now.getTime() - stale.at.getTime() > STALE_STEP_MS;
+      if (!abandoned) break;
+      await ApplicationStep.deleteOne({ _id: stale._id, at: stale.at });
+    }
+    throw new ConflictError('applications.errors.conflict');
+  }
+
   /** The only way an application changes: checks the move, claims the next version, writes, records, notifies. */
   async move(ctx: Ctx & { actor: Actor }, id: string, move: Move): Promise<void> {
     const by = ctx.actor.role === 'candidate' ? 'candidate' : 'staff';
@@ -244,12 +271,7 @@ export class Applications {
     const now = this.d.clock.now();
     const gate = move.action === 'advance' ? await this.gate(app, next.stage, move.contractDate ?? null) : { note: '' };
     const version = app.version + 1;
-    try {
-      await ApplicationStep.create({ _id: `${id}:${version}`, by: ctx.actor.id, action: move.action, at: now });
-    } catch (err) {
-      if (isDuplicateKey(err)) throw new ConflictError('applications.errors.conflict');
-      throw err;
-    }
+    await this.claimStep(id, version, ctx.actor.id, move.action, now);
     const vacancy = await Vacancy.findById(app.vacancy).select({ title: 1, schoolName: 1 }).lean();
     const candidate = await User.findById(app.candidate).lean();
     if (candidate && vacancy) {

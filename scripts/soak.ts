@@ -1,0 +1,202 @@
+// A bounded soak: starts the app as `npm start` would (local mode, its own embedded database and demo data), then
+// drives mixed traffic at it from this second process on loopback for a while, and reports requests, errors,
+// latency and the app's memory over time. Fails (exit 1) on any error or on memory growth beyond the bound.
+// `npm run soak -- --seconds 300 --concurrency 8` (CI runs a short one).
+/* eslint-disable no-console -- a command-line tool reports on the console */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '../server/db/embedded';
+import { rootDir } from '../server/paths';
+import { totp } from '../server/services/twoFactor';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from './seed';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '8' },
+    /** Allowed growth of the app's resident memory from the first to the last fifth of the run. */
+    'max-growth-mb': { type: 'string', default: '60' },
+    out: { type: 'string' },
+  },
+});
+const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
+const maxGrowth = Number(values['max-growth-mb']);
+
+class Client {
+  private cookie = '';
+  constructor(private readonly base: string) {}
+
+  async request(p: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(`${this.base}${p}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: this.cookie },
+    });
+    const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    if (set.length) this.cookie = set.join('; ');
+    return res;
+  }
+
+  async post(p: string, page: string, fields: Record<string, string>) {
+    const token = /name="_csrf" value="([^"]+)"/.exec(await (await this.request(page)).text())?.[1] ?? '';
+    return this.request(p, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, _csrf: token }).toString(),
+    });
+  }
+
+  async signIn(email: string) {
+    const res = await this.post('/login', '/login', { email, password: DEMO_PASSWORD });
+    if (res.headers.get('location') === '/login/2fa') {
+      for (const offset of [0, 1, 2]) {
+        const code = totp(DEMO_TOTP_SECRET, email).generate({ timestamp: Date.now() + offset * 30_000 });
+        const second = await this.post('/login/2fa', '/login/2fa', { code });
+        if (second.status === 303) return;
+      }
+      throw new Error(`two-step sign-in failed for ${email}`);
+    }
+  }
+}
+
+function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teachbridge-soak-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(rootDir, 'server/index.ts')], {
+    cwd: rootDir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const started = Date.now();
+  while (!output.includes('TeachBridge is running')) {
+    if (child.exitCode !== null || Date.now() - started > 300_000) throw new Error(`the app did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`app up on ${base} (pid ${child.pid}); soaking for ${seconds} s with ${concurrency} clients`);
+
+  const anonymous = new Client(base);
+  const ids = (
+    (await (await anonymous.request('/api/v1/vacancies?perPage=50')).json()) as { data: { id: string }[] }
+  ).data.map((v) => v.id);
+  const candidate = new Client(base);
+  await candidate.signIn('candidate@demo.teachbridge.cn');
+  const staff = new Client(base);
+  await staff.signIn('hr.zhangbei@demo.teachbridge.cn');
+  const coordinator = new Client(base);
+  await coordinator.signIn('coordinator@demo.teachbridge.cn');
+  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+
+  // The mix: mostly the public board (what rural candidates on phones do), then signed-in work.
+  const scenarios: [number, string, () => Promise<Response>][] = [
+    [20, 'home', () => anonymous.request('/')],
+    [25, 'job board', () => anonymous.request(`/jobs?page=${1 + Math.floor(Math.random() * 3)}`)],
+    [
+      15,
+      'search',
+      () => anonymous.request(`/jobs?q=${encodeURIComponent(pick(['英语', '数学', '音乐', '张北']))}&shortage=1`),
+    ],
+    [15, 'vacancy', () => anonymous.request(`/jobs/${pick(ids)}`)],
+    [5, 'feed', () => anonymous.request('/jobs/feed.xml')],
+    [5, 'api', () => anonymous.request('/api/v1/vacancies?unit=1307')],
+    [6, 'my applications', () => candidate.request('/me/applications')],
+    [5, 'pipeline', () => staff.request('/manage/vacancies')],
+    [2, 'reports', () => coordinator.request('/coordinator/reports?unit=1307')],
+    [2, 'bad id', () => anonymous.request('/jobs/not-an-id')],
+  ];
+  const weights = scenarios.reduce((s, [w]) => s + w, 0);
+  const choose = () => {
+    let r = Math.random() * weights;
+    for (const s of scenarios) if ((r -= s[0]) < 0) return s;
+    return scenarios[0]!;
+  };
+
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const byScenario = new Map<string, number>();
+  const memory: { t: number; rss: number }[] = [];
+  const until = Date.now() + seconds * 1000;
+  const sampler = setInterval(
+    () => memory.push({ t: Math.round((Date.now() - started) / 1000), rss: rssOf(child.pid!) }),
+    2000,
+  );
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const [, name, run] = choose();
+        const t0 = performance.now();
+        try {
+          const res = await run();
+          await res.arrayBuffer();
+          // 2xx, redirects and the expected 404 of a bad id are fine; 5xx (or anything else) is an error.
+          if (res.status >= 500 || (name !== 'bad id' && res.status >= 400)) errors.push(`${name}: ${res.status}`);
+        } catch (err) {
+          errors.push(`${name}: ${(err as Error).message}`);
+        }
+        latencies.push(performance.now() - t0);
+        byScenario.set(name, (byScenario.get(name) ?? 0) + 1);
+      }
+    }),
+  );
+  clearInterval(sampler);
+  memory.push({ t: Math.round((Date.now() - started) / 1000), rss: rssOf(child.pid!) });
+
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  const exitCode = await exited;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  latencies.sort((a, b) => a - b);
+  const fifth = Math.max(1, Math.floor(memory.length / 5));
+  const mean = (xs: { rss: number }[]) => xs.reduce((s, x) => s + x.rss, 0) / xs.length;
+  const early = mean(memory.slice(0, fifth));
+  const late = mean(memory.slice(-fifth));
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    seconds,
+    concurrency,
+    requests: latencies.length,
+    perSecond: Math.round(latencies.length / seconds),
+    errors: errors.length,
+    errorRate: latencies.length ? errors.length / latencies.length : 0,
+    p50ms: Math.round(percentile(latencies, 0.5)),
+    p99ms: Math.round(percentile(latencies, 0.99)),
+    rssMb: { first: Math.round(early), last: Math.round(late), max: Math.round(Math.max(...memory.map((m) => m.rss))) },
+    growthMb: Math.round(late - early),
+    growthBoundMb: maxGrowth,
+    exitCode,
+    mix: Object.fromEntries(byScenario),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  if (errors.length) console.error(`errors (first 10): ${errors.slice(0, 10).join('; ')}`);
+  if (values.out) fs.writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+  if (errors.length > 0 || late - early > maxGrowth || exitCode !== 0) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -255,8 +255,7 @@ export class Applications {
       }
       const stale = await ApplicationStep.findById(`${id}:${version}`).lean();
       const current = await Application.findById(id).select({ version: 1 }).lean();
-      const abandoned =
-        stale && current?.version === version - 1 && now.getTime() - stale.at.getTime() > STALE_STEP_MS;
+      const abandoned = stale && current?.version === version - 1 && now.getTime() - stale.at.getTime() > STALE_STEP_MS;
       if (!abandoned) break;
       await ApplicationStep.deleteOne({ _id: stale._id, at: stale.at });
     }

@@ -23,8 +23,12 @@ export interface RunningApp {
 }
 
 /** Starts server/index.ts in local mode on a fresh data directory; resolves once it is listening. */
-export async function startLocalApp(env: Record<string, string> = {}): Promise<RunningApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teachbridge-e2e-'));
+export async function startLocalApp(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<RunningApp> {
+  // A given data directory outlives the process (a restart test); a fresh one is removed on stop.
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'teachbridge-e2e-'));
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(rootDir, 'server/index.ts')], {
     cwd: rootDir,
@@ -77,7 +81,7 @@ export async function startLocalApp(env: Record<string, string> = {}): Promise<R
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,12 +1,12 @@
 // Partner staff (universities, Beijing/Tianjin paired schools): referrals, imports, recommendations, the funnel.
 // And the graduate's side: the invitation link and their referrals.
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import multer from 'multer';
 import QRCode from 'qrcode';
 import { limiter } from '../server/middleware/rateLimit';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { ConflictError, ValidationError } from '../server/errors';
+import { ConflictError, ForbiddenError, ValidationError } from '../server/errors';
 import { parseForm, renderInvalid, field } from '../server/middleware/forms';
 import { actorCtx, actorOf, requestCtx, requireRole } from '../server/middleware/guards';
 import { decodeCsv, parseCsv, toCsv } from '../server/services/csv';
@@ -54,7 +54,10 @@ const upload = multer({
 export function partnerRouter({ services, clock, config }: RouteDeps): Router {
   const router = Router();
   const { referrals } = services;
-  const partnerOnly = requireRole('staff');
+  // Staff of a partner (a university, or a Beijing/Tianjin school); the services check the organisation again.
+  const staffOnly = requireRole('staff');
+  const partnerOnly: RequestHandler = (req, res, next) =>
+    staffOnly(req, res, (err?: unknown) => (err ? next(err) : req.user?.partner ? next() : next(new ForbiddenError())));
 
   const formLocals = (req: Request) => ({
     title: req.t('referrals.new.title'),

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
@@ -40,6 +40,19 @@ export function homeFor(actor: Actor): string {
   if (actor.role === 'coordinator') return '/coordinator/organisations';
   if (actor.role === 'staff') return '/organisation';
   return '/account';
+}
+
+/** Signs out and ends the session: its record in the store and the cookie in the browser. */
+export function endSession(req: Request, res: Response, production: boolean): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.logout((err) => {
+      if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+      req.session.destroy(() => {
+        res.clearCookie(production ? '__Host-tb.sid' : 'tb.sid', { path: '/' });
+        resolve();
+      });
+    }),
+  );
 }
 
 export function login(req: Request, user: Express.User): Promise<void> {
@@ -131,14 +144,9 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     })(req, res, next);
   });
 
-  router.post('/logout', (req, res, next) => {
-    req.logout((err) => {
-      if (err) return next(err);
-      req.session.destroy(() => {
-        res.clearCookie(config.isProduction ? '__Host-tb.sid' : 'tb.sid', { path: '/' });
-        res.redirect(303, '/');
-      });
-    });
+  router.post('/logout', async (req, res) => {
+    await endSession(req, res, config.isProduction);
+    res.redirect(303, '/');
   });
 
   router.get('/verify-email/:token', async (req, res) => {

@@ -5,6 +5,7 @@ import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireUser } from '../server/middleware/guards';
+import { endSession } from './account';
 
 const eraseSchema = z.object({
   password: z.string('validation.required').min(1, 'validation.required').max(1024, 'validation.tooLong'),
@@ -40,13 +41,9 @@ export function personalDataRouter({ services, config }: RouteDeps): Router {
       if (err instanceof ValidationError) return renderInvalid(res, 'pages/me/data', view, err.fields, {});
       return next(err);
     }
-    req.logout(() => {
-      req.session.destroy(() => {
-        res.clearCookie(config.isProduction ? '__Host-tb.sid' : 'tb.sid', { path: '/' });
-        res.locals.user = null; // the page is drawn for nobody: no session, no sign-out form
-        res.render('pages/me/erased', { title: req.t('personalData.erased.title') });
-      });
-    });
+    await endSession(req, res, config.isProduction);
+    res.locals.user = null; // the page is drawn for nobody: no session, no sign-out form
+    res.render('pages/me/erased', { title: req.t('personalData.erased.title') });
   });
 
   return router;

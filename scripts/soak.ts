@@ -10,8 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../server/db/embedded';
 import { rootDir } from '../server/paths';
-import { totp } from '../server/services/twoFactor';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from './seed';
+import { Client } from './client';
 
 const { values } = parseArgs({
   options: {
@@ -25,43 +24,6 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const maxGrowth = Number(values['max-growth-mb']);
-
-class Client {
-  private cookie = '';
-  constructor(private readonly base: string) {}
-
-  async request(p: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(`${this.base}${p}`, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: this.cookie },
-    });
-    const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
-    if (set.length) this.cookie = set.join('; ');
-    return res;
-  }
-
-  async post(p: string, page: string, fields: Record<string, string>) {
-    const token = /name="_csrf" value="([^"]+)"/.exec(await (await this.request(page)).text())?.[1] ?? '';
-    return this.request(p, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...fields, _csrf: token }).toString(),
-    });
-  }
-
-  async signIn(email: string) {
-    const res = await this.post('/login', '/login', { email, password: DEMO_PASSWORD });
-    if (res.headers.get('location') === '/login/2fa') {
-      for (const offset of [0, 1, 2]) {
-        const code = totp(DEMO_TOTP_SECRET, email).generate({ timestamp: Date.now() + offset * 30_000 });
-        const second = await this.post('/login/2fa', '/login/2fa', { code });
-        if (second.status === 303) return;
-      }
-      throw new Error(`two-step sign-in failed for ${email}`);
-    }
-  }
-}
 
 function rssOf(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

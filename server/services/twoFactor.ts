@@ -120,7 +120,7 @@ export class TwoFactor {
       { _id: userId },
       { $set: { 'totp.recovery': (fresh?.totp?.recovery ?? []).filter((r) => r !== h) } },
     );
-    await this.d.events.record({ ...ctx, actor: ctx.actor }, 'user.2fa_recovery_used', { type: 'User', id: userId });
+    await this.d.events.record(ctx, 'user.2fa_recovery_used', { type: 'User', id: userId });
     return 'recovery';
   }
 

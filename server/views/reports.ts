@@ -13,6 +13,7 @@ import {
   topPartners,
   type Curve,
   type Filters,
+  type Shortage,
   type Spread,
 } from '../services/reports/figures';
 import type { ReportData } from '../services/reports';
@@ -89,13 +90,42 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
   const percentText = (n: number | null) => (n === null ? '–' : `${n}%`);
   const empty = t('reports.empty');
   const years = [1, 2, 3].map((k) => t('reports.afterYears', { n: k }));
+  /** The heat-map parts shared by the big grid and the small multiples: rows, subject columns, cells with tips. */
+  const heat = (s: Shortage) => ({
+    rowTitle: s.by === 'unit' ? t('reports.unit') : t('reports.county'),
+    colTitle: t('reports.subject'),
+    rows: s.rows.map((r) => ({ key: r, label: place(r) })),
+    cols: s.subjects.map((k) => ({ key: k, label: subject(k), marked: isShortage(k) })),
+    cells: s.cells.map((c) => ({
+      row: c.row,
+      col: c.subject,
+      value: c.unfilled,
+      tip: t('reports.shortage.tip', {
+        place: place(c.row),
+        subject: subject(c.subject),
+        unfilled: c.unfilled,
+        headcount: c.headcount,
+        hires: c.hires,
+      }),
+    })),
+    legendTitle: t('reports.shortage.legend'),
+  });
+  // Several charts share a figure (funnel and exits; channels and their retention; four retention charts):
+  // each is computed once per page.
+  const once = <T>(compute: () => T) => {
+    let value: T | undefined;
+    return () => (value ??= compute());
+  };
+  const funnelOf = once(() => funnel(facts, f));
+  const channelsOf = once(() => channels(facts, f));
+  const retentionOf = once(() => retentionCurves(facts, f));
 
   const builders: Record<ChartKey, () => Omit<Chart, 'ms' | 'key'>> = {
     shortage: () => {
       const s = shortage(facts, f);
       const title = t('reports.shortage.title');
       const cell = (row: string, subj: string) => s.cells.find((c) => c.row === row && c.subject === subj);
-      const rowTitle = s.by === 'unit' ? t('reports.unit') : t('reports.county');
+      const rowTitle = heat(s).rowTitle;
       return {
         title,
         caption: t('reports.shortage.caption', { total: s.total.unfilled, headcount: s.total.headcount }),
@@ -106,23 +136,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
           title,
           desc: t('reports.shortage.desc'),
           emptyText: empty,
-          rowTitle,
-          colTitle: t('reports.subject'),
-          rows: s.rows.map((r) => ({ key: r, label: place(r) })),
-          cols: s.subjects.map((k) => ({ key: k, label: subject(k), marked: isShortage(k) })),
-          cells: s.cells.map((c) => ({
-            row: c.row,
-            col: c.subject,
-            value: c.unfilled,
-            tip: t('reports.shortage.tip', {
-              place: place(c.row),
-              subject: subject(c.subject),
-              unfilled: c.unfilled,
-              headcount: c.headcount,
-              hires: c.hires,
-            }),
-          })),
-          legendTitle: t('reports.shortage.legend'),
+          ...heat(s),
           markedNote: t('reports.shortage.marked'),
         }),
         table: {
@@ -169,23 +183,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
               title: stageName(st, o.locale),
               desc: t('reports.stages.desc', { stage: stageName(st, o.locale) }),
               emptyText: empty,
-              rowTitle: s.by === 'unit' ? t('reports.unit') : t('reports.county'),
-              colTitle: t('reports.subject'),
-              rows: s.rows.map((r) => ({ key: r, label: place(r) })),
-              cols: s.subjects.map((k) => ({ key: k, label: subject(k), marked: isShortage(k) })),
-              cells: s.cells.map((c) => ({
-                row: c.row,
-                col: c.subject,
-                value: c.unfilled,
-                tip: t('reports.shortage.tip', {
-                  place: place(c.row),
-                  subject: subject(c.subject),
-                  unfilled: c.unfilled,
-                  headcount: c.headcount,
-                  hires: c.hires,
-                }),
-              })),
-              legendTitle: t('reports.shortage.legend'),
+              ...heat(s),
               compact: true,
               max,
             })
@@ -238,7 +236,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
       };
     },
     funnel: () => {
-      const fu = funnel(facts, f);
+      const fu = funnelOf();
       const title = t('reports.funnel.title');
       const labels = fu.steps.map((s) => t(`reports.funnel.steps.${s.key}`));
       return {
@@ -277,7 +275,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
       };
     },
     exits: () => {
-      const fu = funnel(facts, f);
+      const fu = funnelOf();
       const title = t('reports.exits.title');
       return {
         title,
@@ -308,7 +306,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
     'time-fill': () => timeChart('fill'),
     'time-offer': () => timeChart('offer'),
     channels: () => {
-      const rows = channels(facts, f);
+      const rows = channelsOf();
       const title = t('reports.channels.title');
       return {
         title,
@@ -340,7 +338,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
       };
     },
     'channel-retention': () => {
-      const rows = channels(facts, f).filter((r) => r.yearBase > 0);
+      const rows = channelsOf().filter((r) => r.yearBase > 0);
       const title = t('reports.channelRetention.title');
       return {
         title,
@@ -416,19 +414,19 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
       };
     },
     'retention-cohorts': () => {
-      const r = retentionCurves(facts, f);
+      const r = retentionOf();
       return curveChart('retention-cohorts', 'cohorts', r.cohorts, (k) => t('reports.cohort', { year: k }));
     },
     'retention-mentor': () => {
-      const r = retentionCurves(facts, f);
+      const r = retentionOf();
       return curveChart('retention-mentor', 'mentor', r.mentor, (k) => t(`reports.mentor.${k}`));
     },
     'retention-post-types': () => {
-      const r = retentionCurves(facts, f);
+      const r = retentionOf();
       return curveChart('retention-post-types', 'postTypes', r.postTypes, (k) => postTypeName(k, o.locale));
     },
     'leave-reasons': () => {
-      const r = retentionCurves(facts, f);
+      const r = retentionOf();
       const title = t('reports.leave.title');
       return {
         title,

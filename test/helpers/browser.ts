@@ -142,20 +142,23 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('电子邮箱').fill(email);
   await page.getByRole('textbox', { name: '密码', exact: true }).fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  // Wait for the answer to the form (a new page), not just for the old one to be loaded.
-  const left = (from: string) =>
-    page
-      .waitForURL((u) => u.pathname !== from, { timeout: 10_000 })
-      .then(() => true)
-      .catch(() => false);
-  if (!(await left('/login')) || !page.url().includes('/login/2fa')) return;
+  // Submit and wait for the page the form leads to (after any redirect), however slow the machine is.
+  const submit = async (button: string) => {
+    const settled = page.waitForResponse((r) => r.request().isNavigationRequest() && r.status() !== 303, {
+      timeout: 60_000,
+    });
+    await page.getByRole('button', { name: button }).click();
+    await settled;
+    await page.waitForLoadState();
+  };
+  await submit('登录');
+  if (!page.url().includes('/login/2fa')) return;
   // A demo coordinator: the code their authenticator shows (each code works once, so the next one if needed).
   for (const offset of [0, 1]) {
     const code = totp(DEMO_TOTP_SECRET, email).generate({ timestamp: Date.now() + offset * 30_000 });
     await page.getByLabel('验证码').fill(code);
-    await page.getByRole('button', { name: '验证并登录' }).click();
-    if (await left('/login/2fa')) return;
+    await submit('验证并登录');
+    if (!page.url().includes('/login/2fa')) return;
   }
   throw new Error(`Two-step sign-in as ${email} failed`);
 }

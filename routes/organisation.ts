@@ -140,6 +140,26 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
     res.redirect(303, '/organisation');
   });
 
+  // Closing a colleague's account (they left): irreversible, so the box must be ticked.
+  router.post('/organisation/members/:id/close', requireRole('staff'), async (req, res, next) => {
+    const actor = actorOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      if (body.understood !== '1') throw new ValidationError({ close: 'organisations.members.confirm' });
+      await services.personalData.closeColleague(actorCtx(req), String(req.params.id));
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        // The message sits on the row of the colleague concerned.
+        const fields = { [`close-${String(req.params.id)}`]: Object.values(err.fields)[0]! };
+        const mine = await organisations.mine(actor);
+        return renderInvalid(res, 'pages/organisation/show', { title: mine.org.name, ...mine }, fields, {});
+      }
+      return next(err);
+    }
+    req.flash('success', 'organisations.members.closed');
+    res.redirect(303, '/organisation');
+  });
+
   router.get('/invitations/:token', async (req, res) => {
     const invitation = await organisations.invitation(String(req.params.token));
     res.render('pages/organisation/accept', { title: req.t('organisations.accept.title'), invitation, values: {} });

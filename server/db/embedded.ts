@@ -16,7 +16,10 @@ export interface EmbeddedDatabase {
   /** Connection string without a database name, e.g. mongodb://127.0.0.1:41661/ */
   readonly uri: string;
   readonly port: number;
+  /** The engine process now running (it changes when the engine is restarted after a crash). */
   readonly pid: number;
+  /** How many times the engine was started again after dying. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +32,8 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** Ignore a mongod on PATH (tests always run on the same engine as CI). */
   preferFerret?: boolean;
+  /** The pause before restarting an engine that died (doubling on each failed attempt, up to 5 s); 200 ms by default. */
+  restartDelayMs?: number;
 }
 
 export class EmbeddedDatabaseError extends Error {}
@@ -166,6 +171,54 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+interface Launched {
+  child: ChildProcess;
+  uri: string;
+}
+
+/** Starts the engine process on `port` (0: any free port) and waits until it answers. */
+async function launch(engine: Engine, binary: string, storeDir: string, port: number): Promise<Launched> {
+  let child: ChildProcess;
+  let uri: string;
+  if (engine === 'mongod') {
+    const chosen = port || (await freePort());
+    child = spawn(binary, ['--dbpath', storeDir, '--port', String(chosen), '--bind_ip', '127.0.0.1', '--quiet'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    uri = `mongodb://127.0.0.1:${chosen}/`;
+  } else {
+    child = spawn(
+      binary,
+      [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${storeDir}/`, '--log-level=error', '--exit-with-stdin'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    uri = await new Promise<string>((resolve, reject) => {
+      const lines = readline.createInterface({ input: child.stdout! });
+      lines.once('line', (line) => {
+        try {
+          resolve((JSON.parse(line) as { listening: string }).listening);
+        } catch {
+          reject(new EmbeddedDatabaseError(`Unexpected output from the database: ${line}`));
+        }
+      });
+      child.once('exit', (code) => reject(new EmbeddedDatabaseError(`The database exited with code ${code}.`)));
+      child.once('error', reject);
+    });
+  }
+  try {
+    await waitForPing(uri, child, 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return { child, uri };
+}
+
+/**
+ * Starts the engine and supervises it: should it die (a crash, the OOM killer, a stray kill), it is started again on
+ * the same port and data, with a growing pause between attempts, and the app's driver reconnects by itself. Requests
+ * in the gap fail with a 503 page; nothing needs restarting.
+ */
 export async function startEmbeddedDatabase(options: StartOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
@@ -173,62 +226,66 @@ export async function startEmbeddedDatabase(options: StartOptions): Promise<Embe
   const mongod = options.preferFerret ? undefined : onPath('mongod');
   const binary = mongod ?? (await ensureFerretBinary(log));
   const releaseLock = takeLock(dataDir);
+  const engine: Engine = mongod ? 'mongod' : 'ferretdb';
+  const storeDir = path.join(dataDir, engine === 'mongod' ? 'mongod' : 'ferretdb');
+  let current: Launched;
   try {
-    const engine: Engine = mongod ? 'mongod' : 'ferretdb';
-    const storeDir = path.join(dataDir, engine === 'mongod' ? 'mongod' : 'ferretdb');
     fs.mkdirSync(storeDir, { recursive: true });
-    const requestedPort = options.port ?? 0;
-    let child: ChildProcess;
-    let uri: string;
-    if (engine === 'mongod') {
-      const port = requestedPort || (await freePort());
-      child = spawn(binary, ['--dbpath', storeDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      uri = `mongodb://127.0.0.1:${port}/`;
-    } else {
-      child = spawn(
-        binary,
-        [
-          `--listen-addr=127.0.0.1:${requestedPort}`,
-          `--sqlite-url=file:${storeDir}/`,
-          '--log-level=error',
-          '--exit-with-stdin',
-        ],
-        { stdio: ['pipe', 'pipe', 'inherit'] },
-      );
-      uri = await new Promise<string>((resolve, reject) => {
-        const lines = readline.createInterface({ input: child.stdout! });
-        lines.once('line', (line) => {
-          try {
-            resolve((JSON.parse(line) as { listening: string }).listening);
-          } catch {
-            reject(new EmbeddedDatabaseError(`Unexpected output from the database: ${line}`));
-          }
-        });
-        child.once('exit', (code) => reject(new EmbeddedDatabaseError(`The database exited with code ${code}.`)));
-        child.once('error', reject);
-      });
-    }
-    await waitForPing(uri, child, 30_000);
-    const port = Number(new URL(uri).port);
-    let stopping: Promise<void> | undefined;
-    return {
-      engine,
-      uri,
-      port,
-      pid: child.pid!,
-      stop() {
-        stopping ??= (async () => {
-          child.kill('SIGTERM');
-          await waitForExit(child, 5000);
-          releaseLock();
-        })();
-        return stopping;
-      },
-    };
+    current = await launch(engine, binary, storeDir, options.port ?? 0);
   } catch (err) {
     releaseLock();
     throw err;
   }
+  const { uri } = current;
+  const port = Number(new URL(uri).port);
+  let stopping: Promise<void> | undefined;
+  let restarts = 0;
+
+  const supervise = (launched: Launched) => {
+    launched.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      log(`The embedded database stopped unexpectedly (${signal ?? `code ${code}`}); restarting it.`);
+      void restart();
+    });
+  };
+  const restart = async (): Promise<void> => {
+    for (let attempt = 0; !stopping; attempt += 1) {
+      await new Promise((r) => setTimeout(r, Math.min((options.restartDelayMs ?? 200) * 2 ** attempt, 5000)));
+      if (stopping) return;
+      try {
+        current = await launch(engine, binary, storeDir, port);
+        restarts += 1;
+        if (stopping) {
+          current.child.kill('SIGTERM');
+          return;
+        }
+        supervise(current);
+        log('The embedded database is running again.');
+        return;
+      } catch (err) {
+        log(`The embedded database could not be restarted yet: ${String(err)}`);
+      }
+    }
+  };
+  supervise(current);
+
+  return {
+    engine,
+    uri,
+    port,
+    get pid() {
+      return current.child.pid!;
+    },
+    get restarts() {
+      return restarts;
+    },
+    stop() {
+      stopping ??= (async () => {
+        current.child.kill('SIGTERM');
+        await waitForExit(current.child, 5000);
+        releaseLock();
+      })();
+      return stopping;
+    },
+  };
 }

@@ -232,7 +232,9 @@ export class Organisations {
     return {
       org,
       membership: actor.membership,
-      members: members.filter((m) => m.membership === 'active').map((m) => ({ name: m.name, email: m.email })),
+      members: members
+        .filter((m) => m.membership === 'active')
+        .map((m) => ({ id: String(m._id), name: m.name, email: m.email, self: String(m._id) === actor.id })),
       requests: members
         .filter((m) => m.membership === 'pending')
         .map((m) => ({ id: String(m._id), name: m.name, email: m.email })),

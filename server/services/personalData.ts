@@ -10,7 +10,7 @@ import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { addMonths } from './placements';
 import type { FieldCipher } from '../crypto';
-import { ForbiddenError, ValidationError } from '../errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { FileStore } from '../storage';
 import type { Passwords } from '../auth/passwords';
 import { Application, ApplicationNote } from '../../models/Application';
@@ -203,21 +203,52 @@ export class PersonalData {
       );
     }
     await JobAlert.deleteMany({ user: id });
-    await Token.deleteMany({ user: id });
+    await this.closeAccount(user);
+  }
+
+  /**
+   * A colleague's account closed by another active member of their organisation (people leave schools): the person
+   * can no longer sign in, every session of theirs ends, and their name and email are erased; what they did stays in
+   * the records under "已注销用户". The last active member cannot be closed: someone has to run the organisation.
+   */
+  async closeColleague(ctx: Ctx & { actor: Actor }, colleagueId: string): Promise<void> {
+    const actor = ctx.actor;
+    if (actor.role !== 'staff' || actor.membership !== 'active' || !actor.organisationId) throw new ForbiddenError();
+    if (!actor.emailVerified) throw new ForbiddenError('auth.verifyFirst');
+    const colleague = Types.ObjectId.isValid(colleagueId) ? await User.findById(colleagueId).lean() : null;
+    // Someone of another organisation is "not found", never "forbidden": nothing leaks across tenants.
+    if (!colleague || colleague.erasedAt || String(colleague.organisation) !== actor.organisationId)
+      throw new NotFoundError();
+    if (colleague.membership === 'active') {
+      const active = await User.countDocuments({ organisation: colleague.organisation, membership: 'active' });
+      if (active <= 1) throw new ValidationError({ close: 'organisations.members.lastOne' });
+    }
+    await ApplicationNote.updateMany({ author: colleague._id }, { $set: { authorName: ERASED_NAME } });
+    await this.closeAccount(colleague, { membership: null });
+    await this.d.events.record(ctx, 'account.closed', { type: 'User', id: String(colleague._id) });
+  }
+
+  /** The account itself: no way in, no session, no pending mail, no name or address. */
+  private async closeAccount(
+    user: { _id: Types.ObjectId; email: string; sessionVersion?: number | null },
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    await Token.deleteMany({ user: user._id });
     // Mail not yet sent to them is not sent at all.
     await OutboxMessage.deleteMany({ to: user.email, status: 'pending' });
     await User.updateOne(
-      { _id: id },
+      { _id: user._id },
       {
         $set: {
           name: ERASED_NAME,
-          email: `erased-${userId}@erased.invalid`,
+          email: `erased-${String(user._id)}@erased.invalid`,
           passwordHash: `erased:${crypto.randomBytes(16).toString('hex')}`,
           emailVerifiedAt: null,
           consents: [],
           totp: { secret: null, pendingSecret: null, enabledAt: null, recovery: [] },
           erasedAt: this.d.clock.now(),
           sessionVersion: (user.sessionVersion ?? 0) + 1,
+          ...extra,
         },
       },
     );

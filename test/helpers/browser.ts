@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../scripts/seed';
 import { freePort } from '../../server/db/embedded';
 import { totp } from '../../server/services/twoFactor';
@@ -139,26 +139,47 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 /** Signs in through the real form (Chinese labels), demo password by default. */
 export async function signIn(page: Page, baseUrl: string, email: string, password = 'teachbridge-demo'): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill(password);
-  // Submit and wait for the page the form leads to (after any redirect), however slow the machine is.
-  const submit = async (button: string) => {
-    const settled = page.waitForResponse((r) => r.request().isNavigationRequest() && r.status() !== 303, {
-      timeout: 60_000,
-    });
-    await page.getByRole('button', { name: button }).click();
-    await settled;
-    await page.waitForLoadState();
+  const seen: string[] = [];
+  const record = (r: Response) => {
+    if (r.request().isNavigationRequest())
+      seen.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
   };
-  await submit('登录');
-  if (!page.url().includes('/login/2fa')) return;
-  // A demo coordinator: the code their authenticator shows (each code works once, so the next one if needed).
-  for (const offset of [0, 1]) {
-    const code = totp(DEMO_TOTP_SECRET, email).generate({ timestamp: Date.now() + offset * 30_000 });
-    await page.getByLabel('验证码').fill(code);
-    await submit('验证并登录');
-    if (!page.url().includes('/login/2fa')) return;
+  page.on('response', record);
+  try {
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('电子邮箱').fill(email);
+    await page.getByRole('textbox', { name: '密码', exact: true }).fill(password);
+    // Submit and wait for the page the form leads to (after any redirect), however slow the machine is.
+    const submit = async (button: string) => {
+      const settled = page.waitForResponse((r) => r.request().isNavigationRequest() && r.status() !== 303, {
+        timeout: 60_000,
+      });
+      await page.getByRole('button', { name: button }).click();
+      await settled;
+      await page.waitForLoadState();
+    };
+    // Signed in means the page offers to sign out; anything else fails here, with what the browser saw.
+    const signedIn = async () => {
+      if ((await page.locator('form[action="/logout"]').count()) > 0) return;
+      const text = await page
+        .locator('main')
+        .innerText()
+        .catch(() => '');
+      throw new Error(
+        `Sign-in as ${email} did not finish: ${seen.join(' → ')}; at ${page.url()}:\n${text.slice(0, 600)}`,
+      );
+    };
+    await submit('登录');
+    if (!page.url().includes('/login/2fa')) return await signedIn();
+    // A demo coordinator: the code their authenticator shows (each code works once, so the next one if needed).
+    for (const offset of [0, 1]) {
+      const code = totp(DEMO_TOTP_SECRET, email).generate({ timestamp: Date.now() + offset * 30_000 });
+      await page.getByLabel('验证码').fill(code);
+      await submit('验证并登录');
+      if (!page.url().includes('/login/2fa')) return await signedIn();
+    }
+    throw new Error(`Two-step sign-in as ${email} failed: ${seen.join(' → ')}`);
+  } finally {
+    page.off('response', record);
   }
-  throw new Error(`Two-step sign-in as ${email} failed`);
 }

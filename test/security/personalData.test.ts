@@ -4,7 +4,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { Application, ApplicationNote } from '../../models/Application';
 import { CandidateProfile } from '../../models/CandidateProfile';
 import { User } from '../../models/User';
-import { useTestApp } from '../helpers/app';
+import { TEST_PASSWORD, useTestApp } from '../helpers/app';
 import { makeCandidate } from '../helpers/candidates';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { csrfFrom, loginAs, submitForm } from '../helpers/http';
@@ -127,5 +127,72 @@ describe('erasing my account', () => {
         .lean()
         .then((u) => u!.erasedAt),
     ).toBeNull();
+  });
+});
+
+describe('closing a colleague’s account (they left the school)', () => {
+  it('ends their sessions and sign-in and erases their name, keeps their work on record, and is for their colleagues only', async () => {
+    const org = await makeOrg({ county: '130722' });
+    const head = await makeUser({ role: 'staff', org: org._id, name: '校办主任' });
+    const leaver = await makeUser({ role: 'staff', org: org._id, name: '离职的王老师' });
+    const { application } = await candidateWithApplication();
+    await ApplicationNote.create({
+      application: application._id,
+      author: leaver._id,
+      authorName: leaver.name,
+      text: '已电话核实学历',
+      at: new Date(),
+    });
+    const leaving = t.agent();
+    await loginAs(leaving, leaver.email);
+    const headAgent = t.agent();
+    await loginAs(headAgent, head.email);
+
+    // Outsiders: staff of another school get "not found", a candidate is refused; nothing changes.
+    const stranger = t.agent();
+    await loginAs(stranger, (await makeUser({ role: 'staff', org: (await makeOrg({ county: '130102' }))._id })).email);
+    const closeBy = async (agent: ReturnType<typeof t.agent>, id: string, understood = '1') => {
+      const token = csrfFrom((await agent.get('/account')).text);
+      return agent.post(`/organisation/members/${id}/close`).type('form').send({ _csrf: token, understood });
+    };
+    expect((await closeBy(stranger, String(leaver._id))).status).toBe(404);
+    const { agent: candidate } = await makeCandidate(t, '路人');
+    expect((await closeBy(candidate, String(leaver._id))).status).toBe(403);
+    expect((await User.findById(leaver._id).lean())!.erasedAt).toBeNull();
+
+    // Without the confirmation box: the page again, the message on that colleague's row.
+    const page = await headAgent.get('/organisation');
+    expect(page.text).toContain('离职的王老师');
+    const unconfirmed = await closeBy(headAgent, String(leaver._id), '');
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.text).toContain(`id="f-close-${String(leaver._id)}-error"`);
+    expect(unconfirmed.text).toContain('请先勾选确认');
+
+    expect((await closeBy(headAgent, String(leaver._id))).status).toBe(303);
+    expect((await headAgent.get('/organisation')).text).toContain('账户已注销');
+    // Their open session ends at once, and they cannot sign in again.
+    expect((await leaving.get('/manage/vacancies')).status).toBe(303);
+    expect((await submitForm(t.agent(), '/login', { email: leaver.email, password: TEST_PASSWORD })).status).toBe(401);
+    const closed = (await User.findById(leaver._id).lean())!;
+    expect([closed.name, closed.membership, closed.email.includes(leaver.email)]).toEqual(['已注销用户', null, false]);
+    // Their note stays, under "closed account"; the colleagues' list no longer shows them.
+    const note = (await ApplicationNote.findOne({ author: leaver._id }).lean())!;
+    expect([note.text, note.authorName]).toEqual(['已电话核实学历', '已注销用户']);
+    expect((await headAgent.get('/organisation')).text).not.toContain('离职的王老师');
+  });
+
+  it('cannot leave an organisation without an active member', async () => {
+    const org = await makeOrg({ county: '130722' });
+    const only = await makeUser({ role: 'staff', org: org._id });
+    const agent = t.agent();
+    await loginAs(agent, only.email);
+    const token = csrfFrom((await agent.get('/organisation')).text);
+    const res = await agent
+      .post(`/organisation/members/${String(only._id)}/close`)
+      .type('form')
+      .send({ _csrf: token, understood: '1' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('不能注销本单位最后一位在岗工作人员的账户');
+    expect((await User.findById(only._id).lean())!.erasedAt).toBeNull();
   });
 });

@@ -18,6 +18,9 @@ interface Role {
   forbidden: Mark[];
 }
 
+/** Pages of a record that every user of a kind may open, not only its owner: any candidate may apply to an open post. */
+const OPEN_TO: Record<string, string> = { '/jobs/:id/apply': 'another candidate' };
+
 /** Routes an outsider's barrage must not call on itself: they end the attacker's own session. */
 const SELF_ENDING = ['/logout'];
 
@@ -89,6 +92,45 @@ describe('every GET route, for every outsider', () => {
     }
     expect(crashes).toEqual([]);
     expect(leaks).toEqual([]);
+  });
+});
+
+describe('every page of a record, for its owner and for outsiders', () => {
+  it('opens for whoever owns the record and is refused (403/404, or sign-in) to everyone else', async () => {
+    const a = world.agents;
+    const owners = [a.school, a.candidate, a.partner, a.unitCoordinator];
+    const outsiders = roles.filter((r) => r.name !== 'coordinator of the unit');
+    const opened: string[] = [];
+    const wrong: string[] = [];
+    for (const route of routes.filter((r) => r.method === 'get' && r.params.length > 0)) {
+      for (const path of paths(route)) {
+        const seen = await Promise.all(owners.map(async (owner) => (await owner.get(path)).status));
+        if (!seen.includes(200)) continue;
+        // A public page of the record (a posted vacancy, a published notice) is for everyone.
+        const anonymous = await a.anonymous.get(path);
+        if (anonymous.status === 200) continue;
+        opened.push(`GET ${route.path}`);
+        for (const role of outsiders.filter((r) => OPEN_TO[route.path] !== r.name)) {
+          const res = role.name === 'anonymous' ? anonymous : await role.agent.get(path);
+          const toSignIn = [302, 303].includes(res.status) && /^\/login/.test(res.headers.location ?? '');
+          if (!(res.status === 403 || res.status === 404 || (role.name === 'anonymous' && toSignIn))) {
+            wrong.push(`${role.name}: GET ${path} → ${res.status} ${res.headers.location ?? ''}`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The owners' pages were really reached: applications, drafts, placements, referrals.
+    expect([...new Set(opened)]).toEqual(
+      expect.arrayContaining([
+        'GET /manage/applications/:id',
+        'GET /manage/vacancies/:id/edit',
+        'GET /manage/placements/:id',
+        'GET /me/applications/:id',
+        'GET /partner/referrals/:id',
+        'GET /coordinator/placements/:id',
+      ]),
+    );
   });
 });
 

@@ -37,6 +37,7 @@ export interface World {
     otherCoordinator: Agent;
     unitCoordinator: Agent;
     school: Agent;
+    candidate: Agent;
     partner: Agent;
   };
   fingerprint(): Promise<Map<string, string>>;
@@ -124,6 +125,7 @@ export async function demoWorld(t: TestApp): Promise<World> {
       otherCoordinator: await agent('langfang.coordinator@demo.teachbridge.cn'),
       unitCoordinator,
       school: await agent('hr.zhangbei@demo.teachbridge.cn'),
+      candidate: await agent('candidate@demo.teachbridge.cn'),
       partner: await agent('careers@demo.bnu.edu.cn'),
     },
     async fingerprint() {

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { PHASES, POSTING_STATES, PROGRAMMES } from './Posting';
+import { touchesCatalogue } from './CatalogueStamp';
 
 const announcementSchema = new Schema(
   {
@@ -25,4 +26,7 @@ announcementSchema.index({ status: 1, openedAt: -1 });
 announcementSchema.index({ issuer: 1, status: 1 });
 
 export type AnnouncementDoc = InferSchemaType<typeof announcementSchema> & { _id: Types.ObjectId };
+// Public pages are built from these: every write marks the catalogue as changed.
+touchesCatalogue(announcementSchema);
+
 export const Announcement = model('Announcement', announcementSchema);

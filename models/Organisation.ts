@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { touchesCatalogue } from './CatalogueStamp';
 
 export const ORG_KINDS = ['school', 'university', 'bureau', 'office'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
@@ -48,4 +49,7 @@ organisationSchema.index({ 'verification.state': 1, unitCode: 1, createdAt: 1 })
 organisationSchema.index({ province: 1, kind: 1, name: 1 });
 
 export type OrganisationDoc = InferSchemaType<typeof organisationSchema> & { _id: Types.ObjectId };
+// Public pages are built from these: every write marks the catalogue as changed.
+touchesCatalogue(organisationSchema);
+
 export const Organisation = model('Organisation', organisationSchema);

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { EDUCATION_LEVELS, MANDARIN_LEVELS, PIPELINES, POSTING_STATES } from './Posting';
+import { touchesCatalogue } from './CatalogueStamp';
 
 const vacancySchema = new Schema(
   {
@@ -59,4 +60,9 @@ vacancySchema.index({ postedBy: 1, status: 1, updatedAt: -1 });
 vacancySchema.index({ announcement: 1, status: 1 });
 
 export type VacancyDoc = InferSchemaType<typeof vacancySchema> & { _id: Types.ObjectId };
+/** What lists show of a vacancy (feeds, the board, the API): no long texts, no search terms. */
+export type ListedVacancy = Omit<VacancyDoc, 'searchTerms' | 'description' | 'benefits' | 'reviewComment'>;
+// Public pages are built from these: every write marks the catalogue as changed.
+touchesCatalogue(vacancySchema);
+
 export const Vacancy = model('Vacancy', vacancySchema);

@@ -5,7 +5,8 @@ import { hasFilters, parseFilters, toQueryString } from '../server/services/boar
 import { vacancySummary } from '../server/services/jobs';
 import { hebeiUnits, placeOptionGroups } from '../server/services/regions';
 import { options } from '../server/services/taxonomy';
-import { describeEligibility, presentAnnouncement, presentVacancy } from '../server/views/present';
+import { daysLeftChangesAt, describeEligibility, presentAnnouncement, presentVacancy } from '../server/views/present';
+import { keepUntil } from '../server/middleware/publicCache';
 import { evaluateEligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
 
@@ -17,13 +18,14 @@ const xml = (s: unknown) =>
 
 export function jobsRouter({ services, clock, config }: RouteDeps): Router {
   const router = Router();
-  const { jobs, announcements } = services;
+  const { jobs, announcements, catalogue } = services;
   const base = config.baseUrl;
 
   router.get('/jobs', async (req, res) => {
     const f = parseFilters(req.query as Record<string, unknown>);
     const now = clock.now();
-    const [result, drives] = await Promise.all([jobs.search(f, now), jobs.openAnnouncements()]);
+    const [result, drives] = await Promise.all([catalogue.search(f), jobs.openAnnouncements()]);
+    for (const v of result.items) keepUntil(res, daysLeftChangesAt(v.deadline, now));
     const qs = toQueryString(f);
     const pageLink = (page: number) => `/jobs?${toQueryString(f, { page })}`.replace(/\?$/, '');
     res.render('pages/jobs/index', {
@@ -53,7 +55,7 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
     const f = parseFilters(req.query as Record<string, unknown>);
     const now = clock.now();
     const locale: Locale = req.locale;
-    const items = await jobs.openedSince(f, new Date(0), now, 50);
+    const items = await catalogue.openedSince(f, new Date(0), 50);
     const qs = toQueryString(f);
     const updated = (items[0]?.openedAt ?? now).toISOString();
     const entries = items
@@ -86,7 +88,7 @@ ${entries}
   router.get('/api/v1/vacancies', async (req, res) => {
     const f = parseFilters(req.query as Record<string, unknown>);
     const perPage = Math.min(100, Math.max(1, Number(req.query.perPage) || 20));
-    const result = await jobs.search(f, clock.now(), perPage);
+    const result = await catalogue.search(f, perPage);
     const link = (page: number) =>
       `${base}/api/v1/vacancies?${toQueryString(f, { page })}${perPage !== 20 ? `&perPage=${perPage}` : ''}`;
     res.set('Access-Control-Allow-Origin', '*');
@@ -104,6 +106,7 @@ ${entries}
   router.get('/jobs/:id', async (req, res) => {
     const { vacancy, school, announcement } = await jobs.getPublic(String(req.params.id));
     const v = presentVacancy(vacancy, req.locale, clock.now());
+    if (vacancy.status === 'open') keepUntil(res, daysLeftChangesAt(vacancy.deadline, clock.now()));
     // A signed-in candidate sees, before applying, whether their profile meets the requirements.
     let eligibility = null;
     if (req.user?.role === 'candidate') {

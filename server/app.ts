@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import mongoose from 'mongoose';
@@ -31,6 +32,8 @@ import { Events } from './services/events';
 import { Alerts } from './services/alerts';
 import { Announcements } from './services/announcements';
 import { Jobs } from './services/jobs';
+import { Catalogue } from './services/catalogue';
+import { publicPageCache } from './middleware/publicCache';
 import { Organisations } from './services/organisations';
 import { Vacancies } from './services/vacancies';
 import { Profiles } from './services/profiles';
@@ -74,6 +77,7 @@ export function createServices(deps: AppDeps) {
   const vacancies = new Vacancies({ clock, notify, outbox, events });
   const announcements = new Announcements({ clock, notify, outbox, events });
   const jobs = new Jobs();
+  const catalogue = new Catalogue(deps.clock);
   const alerts = new Alerts({
     clock,
     notify,
@@ -144,6 +148,7 @@ export function createServices(deps: AppDeps) {
     vacancies,
     announcements,
     jobs,
+    catalogue,
     alerts,
     cipher,
     profiles,
@@ -232,6 +237,15 @@ export function createApp(deps: AppDeps) {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
   app.use(cookieParser());
+  // Visitors without a session get the public pages from the page cache, before any session work.
+  app.use(
+    publicPageCache({
+      catalogue: services.catalogue,
+      clock,
+      sessionCookie: config.isProduction ? '__Host-tb.sid' : 'tb.sid',
+    }),
+  );
+  app.use(compression());
 
   app.use(
     session({

@@ -4,10 +4,13 @@ import { NotFoundError } from '../errors';
 import type { Locale } from '../i18n';
 import { Announcement, type AnnouncementDoc } from '../../models/Announcement';
 import { Organisation } from '../../models/Organisation';
-import { Vacancy, type VacancyDoc } from '../../models/Vacancy';
+import { Vacancy, type ListedVacancy, type VacancyDoc } from '../../models/Vacancy';
 import { PER_PAGE, sortFor, vacancyFilter, type BoardFilters } from './board';
 import { placeLabel } from './regions';
 import { postTypeName, stageName, subjectName } from './taxonomy';
+
+/** The states in which a posting has a public page. */
+const PUBLIC_STATES: string[] = ['open', 'closed'];
 
 export class Jobs {
   async search(f: BoardFilters, now: Date, perPage = PER_PAGE) {
@@ -35,22 +38,20 @@ export class Jobs {
 
   /** A vacancy as the public sees it: open, or closed (read-only). Anything else does not exist for them. */
   async getPublic(id: string) {
+    // Looked up by `_id` alone (the one query the embedded engine answers from an index), then checked here.
     const vacancy = Types.ObjectId.isValid(id)
-      ? await Vacancy.findOne({ _id: id, status: trusted({ $in: ['open', 'closed'] }) })
-          .select({ searchTerms: 0 })
-          .lean<VacancyDoc>()
+      ? await Vacancy.findById(id).select({ searchTerms: 0 }).lean<VacancyDoc>()
       : null;
-    if (!vacancy) throw new NotFoundError();
+    if (!vacancy || !PUBLIC_STATES.includes(vacancy.status)) throw new NotFoundError();
     const [school, announcement] = await Promise.all([
       Organisation.findById(vacancy.school).select({ name: 1, address: 1, countyCode: 1, parent: 1 }).lean(),
-      vacancy.announcement
-        ? Announcement.findOne({
-            _id: vacancy.announcement,
-            status: trusted({ $in: ['open', 'closed'] }),
-          }).lean<AnnouncementDoc>()
-        : null,
+      vacancy.announcement ? Announcement.findById(vacancy.announcement).lean<AnnouncementDoc>() : null,
     ]);
-    return { vacancy, school, announcement };
+    return {
+      vacancy,
+      school,
+      announcement: announcement && PUBLIC_STATES.includes(announcement.status) ? announcement : null,
+    };
   }
 
   /** Vacancy titles and schools by id, for lists of applications (one query for the whole list). */
@@ -68,7 +69,7 @@ export class Jobs {
 }
 
 /** What lists, feeds, the API and emails show of a vacancy, in one language. */
-export function vacancySummary(v: VacancyDoc, locale: Locale, baseUrl: string) {
+export function vacancySummary(v: ListedVacancy, locale: Locale, baseUrl: string) {
   return {
     id: String(v._id),
     url: `${baseUrl}/jobs/${v._id}`,

@@ -3,7 +3,7 @@ import type { Locale } from '../i18n';
 import { translator } from '../i18n';
 import type { AnnouncementDoc } from '../../models/Announcement';
 import type { Eligibility } from '../services/eligibility';
-import type { VacancyDoc } from '../../models/Vacancy';
+import type { ListedVacancy } from '../../models/Vacancy';
 import { placeLabel } from '../services/regions';
 import { postTypeName, stageName, subjectName } from '../services/taxonomy';
 
@@ -20,9 +20,15 @@ export function endOfCstDay(value: string): Date {
   return new Date(`${value}T23:59:59+08:00`);
 }
 
-export function presentVacancy(v: VacancyDoc, locale: Locale, now: Date) {
+/** When a vacancy's "days left" next reads differently (epoch ms); never, once its deadline has passed. */
+export function daysLeftChangesAt(deadline: Date, now: Date): number {
+  const left = Math.ceil((deadline.getTime() - now.getTime()) / DAY);
+  return left > 0 ? deadline.getTime() - (left - 1) * DAY : Infinity;
+}
+
+export function presentVacancy<V extends ListedVacancy>(v: V, locale: Locale, now: Date) {
   const t = translator(locale);
-  const r = v.requirements ?? ({} as NonNullable<VacancyDoc['requirements']>);
+  const r = v.requirements ?? ({} as NonNullable<ListedVacancy['requirements']>);
   const requirements: string[] = [t(`vacancies.education.${r.education ?? 'bachelor'}`)];
   if (r.certificateType) {
     requirements.push(

@@ -1,0 +1,174 @@
+// The public catalogue: every open vacancy, held in memory in both board orders, so that the job board, its feed and
+// the JSON listing answer from memory at any size of the region's data (on the embedded engine every query but an
+// `_id` lookup scans the collection; on MongoDB this still saves a query, a count and a sort per page).
+//
+// Correct before fast: each use first reads the catalogue's stamp (models/CatalogueStamp.ts, one `_id` lookup, shared
+// by concurrent requests but always read after the request arrived), and when it changed, loads the vacancies written
+// since the last load before answering. A change made through any instance is therefore visible on the next request
+// to every instance. A full reload every ten minutes catches anything written around Mongoose (and deletions).
+import { trusted } from 'mongoose';
+import type { Clock } from '../clock';
+import { CATALOGUE, CatalogueStamp } from '../../models/CatalogueStamp';
+import { Vacancy, type ListedVacancy } from '../../models/Vacancy';
+import { PER_PAGE, type BoardFilters } from './board';
+import { terms } from './search';
+
+interface Entry {
+  v: ListedVacancy;
+  /** The vacancy's search terms, each between separators, for a quick "contains every term" test. */
+  terms: string;
+}
+
+const SEP = '\u0001';
+const LIST_PROJECTION = { description: 0, benefits: 0, reviewComment: 0 } as const;
+/** Writes land with the writer's clock: reload a margin before the newest change seen, for writers a little behind. */
+const MARGIN_MS = 2 * 60 * 1000;
+const FULL_RELOAD_MS = 10 * 60 * 1000;
+
+/**
+ * Concurrent callers share one read, but never one that started before they called: a caller arriving while a read
+ * is in flight waits for the next one, which starts when that read ends. At most one read runs at a time.
+ */
+export class FreshRead<T> {
+  private running: Promise<T> | null = null;
+  private queued: Promise<T> | null = null;
+
+  constructor(private readonly read: () => Promise<T>) {}
+
+  get(): Promise<T> {
+    if (this.queued) return this.queued;
+    if (!this.running) return this.start();
+    const after = this.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queued = after.then(() => {
+      this.queued = null;
+      return this.start();
+    });
+    return this.queued;
+  }
+
+  private start(): Promise<T> {
+    const p = this.read().finally(() => {
+      if (this.running === p) this.running = null;
+    });
+    this.running = p;
+    return p;
+  }
+}
+
+const newest = (a: Entry, b: Entry) =>
+  (b.v.openedAt?.getTime() ?? 0) - (a.v.openedAt?.getTime() ?? 0) || (String(b.v._id) < String(a.v._id) ? -1 : 1);
+const soonest = (a: Entry, b: Entry) =>
+  a.v.deadline.getTime() - b.v.deadline.getTime() || (String(a.v._id) < String(b.v._id) ? -1 : 1);
+
+export class Catalogue {
+  private entries = new Map<string, Entry>();
+  private byNewest: Entry[] = [];
+  private byDeadline: Entry[] = [];
+  private token: string | null = null;
+  /** The newest `updatedAt` among the vacancies loaded. */
+  private newestWrite = 0;
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+  private readonly stamp = new FreshRead(async () => {
+    const doc = await CatalogueStamp.findById(CATALOGUE).lean();
+    return doc?.token ?? 'none';
+  });
+
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * The catalogue's token as of now (read after this call), with the open vacancies loaded up to it. Pages built
+   * from the catalogue are valid for exactly this token.
+   */
+  async fresh(): Promise<string> {
+    const token = await this.stamp.get();
+    if (token !== this.token || Date.now() - this.loadedAt > FULL_RELOAD_MS) {
+      // One load at a time; whoever arrives meanwhile waits for it and checks again.
+      while (this.loading) await this.loading;
+      if (token !== this.token || Date.now() - this.loadedAt > FULL_RELOAD_MS) {
+        this.loading = this.load(token).finally(() => (this.loading = null));
+        await this.loading;
+      }
+    }
+    return token;
+  }
+
+  private async load(token: string): Promise<void> {
+    const full = this.token === null || Date.now() - this.loadedAt > FULL_RELOAD_MS;
+    const since = new Date(this.newestWrite - MARGIN_MS);
+    const startedAt = Date.now();
+    // Everything written since the last load (all of it the first time): open ones in, the rest out.
+    const docs = await Vacancy.find(full ? {} : { updatedAt: trusted({ $gte: since }) })
+      .select(LIST_PROJECTION)
+      .lean<(ListedVacancy & { searchTerms?: string[]; updatedAt: Date })[]>();
+    const entries = full ? new Map<string, Entry>() : this.entries;
+    let newestWrite = full ? 0 : this.newestWrite;
+    for (const doc of docs) {
+      newestWrite = Math.max(newestWrite, doc.updatedAt?.getTime() ?? 0);
+      const id = String(doc._id);
+      if (doc.status !== 'open') {
+        entries.delete(id);
+        continue;
+      }
+      const { searchTerms, ...v } = doc;
+      entries.set(id, { v, terms: `${SEP}${(searchTerms ?? []).join(SEP)}${SEP}` });
+    }
+    const all = [...entries.values()];
+    this.entries = entries;
+    this.byNewest = all.sort(newest);
+    this.byDeadline = [...all].sort(soonest);
+    this.newestWrite = newestWrite;
+    this.token = token;
+    if (full) this.loadedAt = startedAt;
+  }
+
+  /** The board's page `f.page` of open vacancies matching `f`, in its order; the same result as a database query. */
+  async search(f: BoardFilters, perPage = PER_PAGE) {
+    await this.fresh();
+    const matching = this.matching(f);
+    const total = matching.length;
+    const items = matching.slice((f.page - 1) * perPage, f.page * perPage).map((e) => e.v);
+    return { items, total, page: f.page, pages: Math.max(1, Math.ceil(total / perPage)) };
+  }
+
+  /** Open vacancies opened after `since` (and by now) matching `f`, newest first: the Atom feed. */
+  async openedSince(f: BoardFilters, since: Date, limit = 50): Promise<ListedVacancy[]> {
+    await this.fresh();
+    const now = this.clock.now().getTime();
+    const out: ListedVacancy[] = [];
+    for (const e of this.matching({ ...f, sort: 'newest', page: 1 })) {
+      const opened = e.v.openedAt?.getTime() ?? 0;
+      if (opened > since.getTime() && opened <= now) out.push(e.v);
+      if (out.length === limit) break;
+    }
+    return out;
+  }
+
+  /** How many open vacancies the catalogue holds (for the benchmark and health checks). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private matching(f: BoardFilters): Entry[] {
+    const now = this.clock.now().getTime();
+    const words = f.q ? terms(f.q).map((w) => `${SEP}${w}${SEP}`) : [];
+    const until = f.within ? now + f.within * 86_400_000 : 0;
+    const list = f.sort === 'deadline' ? this.byDeadline : this.byNewest;
+    return list.filter(({ v, terms: t }) => {
+      if (f.unit && v.unitCode !== f.unit) return false;
+      if (f.county && v.countyCode !== f.county) return false;
+      if (f.stage && v.stage !== f.stage) return false;
+      if (f.subject && v.subject !== f.subject) return false;
+      if (f.postType && v.postType !== f.postType) return false;
+      if (f.announcement && String(v.announcement) !== f.announcement) return false;
+      if (f.shortage && !v.shortage) return false;
+      if (f.corridor && !v.corridor) return false;
+      if (f.partner && !v.partnerPosted) return false;
+      if (f.within && (v.deadline.getTime() < now || v.deadline.getTime() > until)) return false;
+      return words.every((w) => t.includes(w));
+    });
+  }
+}

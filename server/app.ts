@@ -3,7 +3,6 @@
 import crypto from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
-import MongoStore from 'connect-mongo';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
@@ -16,6 +15,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { AppError, isDatabaseUnavailable, LinkError, ValidationError } from './errors';
 import { DEFAULT_LOCALE, negotiateLocale, translator } from './i18n';
+import { SessionStore } from './sessionStore';
 import { housekeepingJobs, Scheduler, SESSION_COLLECTION, type Job } from './jobs';
 import type { Logger } from './logger';
 import { Notify } from './mail/notify';
@@ -255,14 +255,8 @@ export function createApp(deps: AppDeps) {
       saveUninitialized: false,
       rolling: true,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 7 * 24 * 3600 * 1000, path: '/' },
-      store: MongoStore.create({
-        client: mongoose.connection.getClient(),
-        dbName: mongoose.connection.db?.databaseName,
-        collectionName: SESSION_COLLECTION,
-        // FerretDB has no TTL indexes: expired sessions are purged by our scheduler (server/jobs.ts).
-        autoRemove: 'disabled',
-        touchAfter: 3600,
-      }),
+      // By `_id` alone (server/sessionStore.ts); expired sessions are purged by the scheduler (server/jobs.ts).
+      store: new SessionStore(() => mongoose.connection.collection(SESSION_COLLECTION), 3600 * 1000),
     }),
   );
 

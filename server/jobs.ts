@@ -21,7 +21,7 @@ export const SESSION_COLLECTION = 'sessions';
 
 export const housekeepingJobs: Job[] = [
   {
-    // connect-mongo runs with autoRemove disabled (FerretDB has no TTL indexes): expired sessions go here.
+    // No TTL index (FerretDB has none): expired sessions go here (the store also ignores them when read).
     name: 'purge-sessions',
     periodMs: 10 * 60 * 1000,
     run: (now) => mongoose.connection.collection(SESSION_COLLECTION).deleteMany({ expires: { $lt: now } }),

@@ -128,7 +128,9 @@ export class Announcements {
 
   async getPublic(id: string) {
     const a = Types.ObjectId.isValid(id)
-      ? await Announcement.findOne({ _id: id, status: trusted({ $in: ['open', 'closed'] }) }).lean<AnnouncementDoc>()
+      ? await Announcement.findById(id)
+          .lean<AnnouncementDoc>()
+          .then((x) => (x && ['open', 'closed'].includes(x.status) ? x : null))
       : null;
     if (!a) throw new NotFoundError();
     const vacancies = await Vacancy.find({

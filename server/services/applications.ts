@@ -103,7 +103,9 @@ export class Applications {
 
   private async openVacancy(id: string): Promise<VacancyDoc> {
     const vacancy = Types.ObjectId.isValid(id)
-      ? await Vacancy.findOne({ _id: id, status: 'open' }).lean<VacancyDoc>()
+      ? await Vacancy.findById(id)
+          .lean<VacancyDoc>()
+          .then((v) => (v?.status === 'open' ? v : null))
       : null;
     if (!vacancy) throw new NotFoundError();
     return vacancy;
@@ -204,7 +206,9 @@ export class Applications {
   async mineOne(actor: Actor, id: string) {
     if (actor.role !== 'candidate') throw new ForbiddenError();
     const app = Types.ObjectId.isValid(id)
-      ? await Application.findOne({ _id: id, candidate: actor.id }).lean<ApplicationDoc>()
+      ? await Application.findById(id)
+          .lean<ApplicationDoc>()
+          .then((a) => (a && String(a.candidate) === actor.id ? a : null))
       : null;
     if (!app) throw new NotFoundError();
     const vacancy = await Vacancy.findById(app.vacancy).select({ title: 1, schoolName: 1, countyCode: 1 }).lean();

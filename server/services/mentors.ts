@@ -153,7 +153,9 @@ export class Mentors {
     const p = await placementInReach(ctx.actor, placementId);
     if (!OPEN_STATES.includes(p.status)) throw new ConflictError('placements.errors.notNow');
     const mentor = Types.ObjectId.isValid(mentorId)
-      ? await Mentor.findOne({ _id: mentorId, active: true }).lean<MentorDoc>()
+      ? await Mentor.findById(mentorId)
+          .lean<MentorDoc>()
+          .then((m) => (m?.active ? m : null))
       : null;
     if (!mentor) throw new ValidationError({ mentor: 'validation.choose' });
     if (String(p.mentor ?? '') === String(mentor._id)) return;

@@ -128,7 +128,9 @@ export class Organisations {
   /** A staff account that asks to join an existing, verified organisation. */
   async requestToJoin(ctx: Ctx, organisationId: string, person: NewUser): Promise<void> {
     const org = Types.ObjectId.isValid(organisationId)
-      ? await Organisation.findOne({ _id: organisationId, 'verification.state': 'verified' }).lean()
+      ? await Organisation.findById(organisationId)
+          .lean()
+          .then((o) => (o?.verification?.state === 'verified' ? o : null))
       : null;
     if (!org) throw new ValidationError({ organisationId: 'validation.choose' });
     const requesterId = new Types.ObjectId();

@@ -258,7 +258,9 @@ export class Referrals {
   async recommend(ctx: Ctx & { actor: Actor }, id: string, vacancyId: string) {
     const { r } = await this.forPartner(ctx.actor, id);
     const vacancy = Types.ObjectId.isValid(vacancyId)
-      ? await Vacancy.findOne({ _id: vacancyId, status: 'open' }).lean()
+      ? await Vacancy.findById(vacancyId)
+          .lean()
+          .then((v) => (v?.status === 'open' ? v : null))
       : null;
     if (!vacancy) throw new ValidationError({ vacancyId: 'validation.choose' });
     if (r.recommendations.some((x) => String(x.vacancy) === vacancyId)) return;
@@ -393,7 +395,9 @@ export class Referrals {
     if (!Types.ObjectId.isValid(id) || !isLinkSignature(secret, 'drive', id, signature, DRIVE_SIGNATURE_LENGTH)) {
       throw new NotFoundError();
     }
-    const announcement = await Announcement.findOne({ _id: id, status: 'open', programme: 'campus_drive' }).lean();
+    const announcement = await Announcement.findById(id)
+      .lean()
+      .then((a) => (a?.status === 'open' && a.programme === 'campus_drive' ? a : null));
     if (!announcement) throw new NotFoundError();
     return announcement;
   }

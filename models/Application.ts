@@ -88,6 +88,7 @@ applicationSchema.index({ candidate: 1, submittedAt: -1 });
 applicationSchema.index({ postedBy: 1, vacancy: 1, stage: 1 });
 applicationSchema.index({ announcement: 1, candidate: 1 });
 applicationSchema.index({ sourcePartner: 1, referral: 1 });
+applicationSchema.index({ referral: 1 });
 
 /** Staff's internal notes on an application: never shown to the candidate, never in emails. */
 const noteSchema = new Schema(

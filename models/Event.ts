@@ -15,6 +15,7 @@ const eventSchema = new Schema(
 );
 eventSchema.index({ subjectType: 1, subjectId: 1, at: -1 });
 eventSchema.index({ actor: 1, at: -1 });
+eventSchema.index({ at: -1 });
 
 export type EventDoc = InferSchemaType<typeof eventSchema>;
 export const Event = model('Event', eventSchema);

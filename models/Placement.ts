@@ -62,6 +62,8 @@ placementSchema.index({ application: 1 }, { unique: true });
 placementSchema.index({ postedBy: 1, status: 1 });
 placementSchema.index({ teacher: 1 });
 placementSchema.index({ unitCode: 1, status: 1, startDate: 1 });
+placementSchema.index({ sourcePartner: 1, startDate: -1 });
+placementSchema.index({ startDate: 1 });
 
 export type PlacementDoc = InferSchemaType<typeof placementSchema> & { _id: Types.ObjectId };
 export const Placement = model('Placement', placementSchema);

@@ -51,6 +51,7 @@ const referralSchema = new Schema(
 referralSchema.index({ partner: 1, email: 1 }, { unique: true });
 referralSchema.index({ candidate: 1 });
 referralSchema.index({ partner: 1, graduationYear: 1 });
+referralSchema.index({ drive: 1 });
 
 export type ReferralDoc = InferSchemaType<typeof referralSchema> & { _id: Types.ObjectId };
 export const Referral = model('Referral', referralSchema);

@@ -19,6 +19,7 @@ const snapshotSchema = new Schema(
   { versionKey: false },
 );
 snapshotSchema.index({ state: 1, takenAt: -1 });
+snapshotSchema.index({ takenAt: -1 });
 
 /**
  * One group of records sharing every dimension below. `kind` says which collection it came from:

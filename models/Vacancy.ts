@@ -58,6 +58,8 @@ vacancySchema.index({ status: 1, subject: 1, stage: 1, openedAt: -1 });
 vacancySchema.index({ searchTerms: 1, status: 1 });
 vacancySchema.index({ postedBy: 1, status: 1, updatedAt: -1 });
 vacancySchema.index({ announcement: 1, status: 1 });
+// The public catalogue's incremental load (server/services/catalogue.ts).
+vacancySchema.index({ updatedAt: 1 });
 
 export type VacancyDoc = InferSchemaType<typeof vacancySchema> & { _id: Types.ObjectId };
 /** What lists show of a vacancy (feeds, the board, the API): no long texts, no search terms. */

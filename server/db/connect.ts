@@ -21,7 +21,8 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
 /** 'ferretdb' or 'mongodb', from the server's own buildInfo. */
 export async function detectEngine(): Promise<string> {
   const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
-  return 'ferretdb' in info ? 'ferretdb' : 'mongodb';
+  // FerretDB 1.x answers buildInfo with `ferretdbVersion` (and `ferretdbFeatures`).
+  return 'ferretdbVersion' in info || 'ferretdb' in info ? 'ferretdb' : 'mongodb';
 }
 
 export async function ensureIndexes(): Promise<void> {

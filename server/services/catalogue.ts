@@ -100,8 +100,9 @@ export class Catalogue {
     const full = this.token === null || Date.now() - this.loadedAt > FULL_RELOAD_MS;
     const since = new Date(this.newestWrite - MARGIN_MS);
     const startedAt = Date.now();
-    // Everything written since the last load (all of it the first time): open ones in, the rest out.
-    const docs = await Vacancy.find(full ? {} : { updatedAt: trusted({ $gte: since }) })
+    // Every open vacancy the first time (and every ten minutes); then everything written since the last load:
+    // open ones in, the rest out.
+    const docs = await Vacancy.find(full ? { status: 'open' } : { updatedAt: trusted({ $gte: since }) })
       .select(LIST_PROJECTION)
       .lean<(ListedVacancy & { searchTerms?: string[]; updatedAt: Date })[]>();
     const entries = full ? new Map<string, Entry>() : this.entries;

@@ -233,6 +233,9 @@ export function createApp(deps: AppDeps) {
       xFrameOptions: { action: 'deny' },
     }),
   );
+  // Compressed (gzip or brotli, as the browser accepts) from here on: stylesheets and pages alike. Pages kept by the
+  // public page cache are compressed once and pass through untouched.
+  app.use(compression());
   app.use('/public', express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
@@ -245,7 +248,6 @@ export function createApp(deps: AppDeps) {
       sessionCookie: config.isProduction ? '__Host-tb.sid' : 'tb.sid',
     }),
   );
-  app.use(compression());
 
   app.use(
     session({

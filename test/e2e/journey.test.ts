@@ -1,6 +1,21 @@
 // A new visitor's first minutes, in a real browser against the app started as `npm start` starts it.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations, startLocalApp, type RunningApp } from '../helpers/browser';
+import {
+  checkWeight,
+  expectAccessible,
+  expectPageWeight,
+  launchBrowser,
+  pageWeight,
+  seriousViolations,
+  startLocalApp,
+  WEIGHT_BUDGET,
+  type PageWeight,
+  type RunningApp,
+  type WeightRequest,
+} from '../helpers/browser';
 
 jest.setTimeout(120_000);
 
@@ -20,11 +35,10 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** Every page the journey reaches must have no serious or critical accessibility violations. */
+/** Every page the journey reaches must have no serious or critical accessibility violations and keep to the weight budget. */
 async function checkPage() {
   visited.push(new URL(page.url()).pathname);
-  const violations = await seriousViolations(page);
-  expect({ page: page.url(), violations }).toEqual({ page: page.url(), violations: [] });
+  await expectAccessible(page);
 }
 
 it('a candidate registers, verifies the email from the local mailbox, signs in and switches to English', async () => {
@@ -97,4 +111,113 @@ it('the accessibility check itself finds a serious violation when there is one',
   const ids = (await seriousViolations(probe)).map((v) => v.id);
   expect(ids).toEqual(expect.arrayContaining(['image-alt', 'button-name']));
   await probe.close();
+});
+
+it('the weight check records the document and its stylesheet as transferred, and starts again on each page', async () => {
+  const probe = await browser.newPage({ locale: 'zh-CN' });
+  await probe.goto(`${app.baseUrl}/jobs`);
+  const weight = await pageWeight(probe);
+  const html = await (await fetch(`${app.baseUrl}/jobs`)).text();
+  const document = weight.requests.find((r) => r.type === 'Document');
+  const stylesheet = weight.requests.find((r) => r.type === 'Stylesheet');
+  expect(document).toMatchObject({ method: 'GET', url: `${app.baseUrl}/jobs`, status: 200, fromCache: false });
+  expect(stylesheet).toMatchObject({ url: `${app.baseUrl}/public/css/app.css`, status: 200 });
+  // Headers and a body that compression can only make smaller than the page's own bytes.
+  expect(document!.bytes).toBeGreaterThan(1000);
+  expect(document!.bytes).toBeLessThan(Buffer.byteLength(html) + 2000);
+  expect(document!.decodedBytes).toBeGreaterThan(Buffer.byteLength(html) / 2);
+  expect(stylesheet!.bytes).toBeGreaterThan(1000);
+  expect(weight.bytes).toBe(weight.requests.reduce((sum, r) => sum + r.bytes, 0));
+  expect(weight.blockingScripts).toEqual([]);
+
+  // A form's post, its redirect and the page it leads to form the record of that page, and only they do.
+  await probe.goto(`${app.baseUrl}/password/forgot`);
+  await probe.getByLabel('电子邮箱').fill('nobody@example.cn');
+  await probe.getByRole('button', { name: '发送重置链接' }).click();
+  await probe.waitForURL('**/password/forgot/sent');
+  const after = await pageWeight(probe);
+  expect(after.url).toBe(`${app.baseUrl}/password/forgot/sent`);
+  const hops = after.requests.filter((r) => r.type === 'Document');
+  expect(hops.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.status}`)).toEqual([
+    'POST /password/forgot 303',
+    'GET /password/forgot/sent 200',
+  ]);
+  expect(hops.every((r) => r.bytes > 100)).toBe(true);
+  expect(after.requests.map((r) => new URL(r.url).pathname)).toEqual([
+    '/password/forgot',
+    '/password/forgot/sent',
+    '/public/css/app.css',
+  ]);
+  await probe.close();
+});
+
+it('the weight check fails a page over budget, naming the page, its bytes and its requests', async () => {
+  // A page of incompressible text, seven images and a script in <head>, from a server of its own.
+  const noise = randomBytes(48 * 1024).toString('base64');
+  const server = http.createServer((req, res) => {
+    if (req.url === '/heavy') {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      const images = [1, 2, 3, 4, 5, 6, 7].map((i) => `<img src="/dot-${i}.svg" alt="">`).join('');
+      res.end(`<!doctype html><html lang="en"><head><title>heavy</title><link rel="icon" href="data:,"><script src="/app.js"></script></head>
+        <body><main><h1>Heavy</h1>${images}<p>${noise}</p></main></body></html>`);
+    } else if (req.url === '/app.js') {
+      res.setHeader('content-type', 'text/javascript');
+      res.end('void 0;');
+    } else {
+      res.setHeader('content-type', 'image/svg+xml');
+      res.end('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const probe = await browser.newPage();
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/heavy`;
+    await probe.goto(url);
+    const weight = await pageWeight(probe);
+    expect(weight.requests).toHaveLength(9);
+    expect(weight.bytes).toBeGreaterThan(noise.length);
+    expect(weight.blockingScripts).toEqual([expect.stringContaining('/app.js in <head>')]);
+    expect(checkWeight(weight)).toEqual([
+      expect.stringContaining(`${weight.bytes} bytes transferred`),
+      '9 requests (budget 6)',
+      expect.stringContaining('render-blocking script'),
+    ]);
+    const failure = await expectPageWeight(probe).catch((e: Error) => e.message);
+    expect(failure).toContain(url);
+    expect(failure).toContain(`${weight.bytes} bytes`);
+    expect(failure).toContain('/dot-7.svg');
+  } finally {
+    await probe.close();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+it('the weight budget holds at its limits and not a byte or a request beyond', () => {
+  const requests = (n: number, bytes: number): WeightRequest[] =>
+    Array.from({ length: n }, (_, i) => ({
+      method: 'GET',
+      url: `http://example.test/${i}`,
+      type: i === 0 ? 'Document' : 'Image',
+      status: 200,
+      bytes,
+      decodedBytes: bytes,
+      encoding: '',
+      fromCache: false,
+      finished: true,
+    }));
+  const weight = (list: WeightRequest[], blockingScripts: string[] = []): PageWeight => ({
+    url: 'http://example.test/',
+    contentType: 'text/html',
+    bytes: list.reduce((sum, r) => sum + r.bytes, 0),
+    requests: list,
+    blockingScripts,
+  });
+  expect(checkWeight(weight(requests(6, WEIGHT_BUDGET.bytes / 6)))).toEqual([]);
+  expect(checkWeight(weight([...requests(5, 10_000), ...requests(1, 11_441)]))).toEqual([
+    '61441 bytes transferred (budget 61440)',
+  ]);
+  expect(checkWeight(weight(requests(7, 100)))).toEqual(['7 requests (budget 6)']);
+  expect(checkWeight(weight(requests(1, 100), ['http://example.test/a.js in <head>']))).toEqual([
+    'render-blocking script http://example.test/a.js in <head>',
+  ]);
 });

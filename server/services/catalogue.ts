@@ -72,6 +72,7 @@ export class Catalogue {
   private newestWrite = 0;
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
+  private rebuilding: Promise<unknown> | null = null;
   private readonly stamp = new FreshRead(async () => {
     const doc = await CatalogueStamp.findById(CATALOGUE).lean();
     return doc?.token ?? 'none';
@@ -85,28 +86,37 @@ export class Catalogue {
    */
   async fresh(): Promise<string> {
     const token = await this.stamp.get();
-    if (token !== this.token || Date.now() - this.loadedAt > FULL_RELOAD_MS) {
+    if (token !== this.token) {
       // One load at a time; whoever arrives meanwhile waits for it and checks again.
       while (this.loading) await this.loading;
-      if (token !== this.token || Date.now() - this.loadedAt > FULL_RELOAD_MS) {
-        this.loading = this.load(token).finally(() => (this.loading = null));
-        await this.loading;
-      }
+      if (token !== this.token) await this.exclusive(() => this.load(token));
+    }
+    // The safety net (writes around Mongoose, deletions) rebuilds in the background; requests do not wait for it.
+    if (Date.now() - this.loadedAt > FULL_RELOAD_MS && !this.rebuilding) {
+      this.loadedAt = Date.now();
+      this.rebuilding = this.rebuild()
+        .catch(() => (this.loadedAt = Date.now() - FULL_RELOAD_MS + 60_000)) // try again in a minute
+        .finally(() => (this.rebuilding = null));
     }
     return token;
   }
 
-  private async load(token: string): Promise<void> {
-    const full = this.token === null || Date.now() - this.loadedAt > FULL_RELOAD_MS;
+  private async exclusive(work: () => Promise<void>): Promise<void> {
+    while (this.loading) await this.loading;
+    this.loading = work().finally(() => (this.loading = null));
+    await this.loading;
+  }
+
+  /** Every open vacancy (all of them the first time); after that, everything written since the last load. */
+  private read(full: boolean) {
     const since = new Date(this.newestWrite - MARGIN_MS);
-    const startedAt = Date.now();
-    // Every open vacancy the first time (and every ten minutes); then everything written since the last load:
-    // open ones in, the rest out.
-    const docs = await Vacancy.find(full ? { status: 'open' } : { updatedAt: trusted({ $gte: since }) })
+    return Vacancy.find(full ? { status: 'open' } : { updatedAt: trusted({ $gte: since }) })
       .select(LIST_PROJECTION)
       .lean<(ListedVacancy & { searchTerms?: string[]; updatedAt: Date })[]>();
-    const entries = full ? new Map<string, Entry>() : this.entries;
-    let newestWrite = full ? 0 : this.newestWrite;
+  }
+
+  /** Open ones in, the rest out; then both orders rebuilt. */
+  private apply(docs: Awaited<ReturnType<Catalogue['read']>>, entries: Map<string, Entry>, newestWrite: number) {
     for (const doc of docs) {
       newestWrite = Math.max(newestWrite, doc.updatedAt?.getTime() ?? 0);
       const id = String(doc._id);
@@ -122,8 +132,25 @@ export class Catalogue {
     this.byNewest = all.sort(newest);
     this.byDeadline = [...all].sort(soonest);
     this.newestWrite = newestWrite;
+  }
+
+  private async load(token: string): Promise<void> {
+    const first = this.token === null;
+    if (first) this.loadedAt = Date.now();
+    const docs = await this.read(first);
+    this.apply(docs, first ? new Map() : this.entries, first ? 0 : this.newestWrite);
     this.token = token;
-    if (full) this.loadedAt = startedAt;
+  }
+
+  /** A full read into new structures, swapped in together with whatever was written while it ran. */
+  private async rebuild(): Promise<void> {
+    const docs = await this.read(true);
+    await this.exclusive(async () => {
+      const since = this.newestWrite;
+      this.apply(docs, new Map(), 0);
+      this.newestWrite = Math.min(this.newestWrite, since);
+      this.apply(await this.read(false), this.entries, this.newestWrite);
+    });
   }
 
   /** The board's page `f.page` of open vacancies matching `f`, in its order; the same result as a database query. */

@@ -13,6 +13,8 @@ import { makeOrg } from '../helpers/builders';
 import { loginAs } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
 
+jest.setTimeout(120_000);
+
 const t = useTestApp({ start: new Date('2026-11-29T02:00:00Z') });
 const DAY = 86_400_000;
 

@@ -55,9 +55,17 @@ async function main(): Promise<void> {
   const transport = config.smtpUrl
     ? createSmtpTransport(config.smtpUrl)
     : createMailboxTransport(path.join(config.dataDir, 'mail'));
-  const { app, worker, scheduler, lifecycle } = createApp({ config, logger, clock: systemClock, transport, engine });
+  const { app, worker, scheduler, lifecycle, services } = createApp({
+    config,
+    logger,
+    clock: systemClock,
+    transport,
+    engine,
+  });
   worker.start();
   scheduler.start();
+  // The public catalogue is read before the first visitor arrives rather than on their request.
+  await services.catalogue.fresh();
 
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

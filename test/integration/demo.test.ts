@@ -11,6 +11,9 @@ import { useTestApp } from '../helpers/app';
 import { cstYear } from '../../server/services/reports/facts';
 import { channels, funnel, retentionCurves, shortage, time, topPartners } from '../../server/services/reports/figures';
 
+// Seeding the whole demo region (three recruitment years) takes a while on a busy machine.
+jest.setTimeout(120_000);
+
 const t = useTestApp({ start: new Date('2026-11-29T02:00:00Z') });
 
 describe('demo data', () => {

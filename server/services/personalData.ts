@@ -225,7 +225,7 @@ export class PersonalData {
     }
     await ApplicationNote.updateMany({ author: colleague._id }, { $set: { authorName: ERASED_NAME } });
     await this.closeAccount(colleague, { membership: null });
-    await this.d.events.record(ctx, 'account.closed', { type: 'User', id: String(colleague._id) });
+    await this.d.events.record(ctx, 'organisation.member_closed', { type: 'User', id: String(colleague._id) });
   }
 
   /** The account itself: no way in, no session, no pending mail, no name or address. */

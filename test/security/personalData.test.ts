@@ -3,6 +3,7 @@
 import { unzipSync, strFromU8 } from 'fflate';
 import { Application, ApplicationNote } from '../../models/Application';
 import { CandidateProfile } from '../../models/CandidateProfile';
+import { Event } from '../../models/Event';
 import { User } from '../../models/User';
 import { TEST_PASSWORD, useTestApp } from '../helpers/app';
 import { makeCandidate } from '../helpers/candidates';
@@ -179,6 +180,12 @@ describe('closing a colleague’s account (they left the school)', () => {
     const note = (await ApplicationNote.findOne({ author: leaver._id }).lean())!;
     expect([note.text, note.authorName]).toEqual(['已电话核实学历', '已注销用户']);
     expect((await headAgent.get('/organisation')).text).not.toContain('离职的王老师');
+    // The closure is in the audit trail, by whom.
+    const event = (await Event.findOne({
+      action: 'organisation.member_closed',
+      subjectId: String(leaver._id),
+    }).lean())!;
+    expect(String(event.actor)).toBe(String(head._id));
   });
 
   it('cannot leave an organisation without an active member', async () => {

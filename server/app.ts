@@ -233,14 +233,7 @@ export function createApp(deps: AppDeps) {
       xFrameOptions: { action: 'deny' },
     }),
   );
-  // Compressed (gzip or brotli, as the browser accepts) from here on: stylesheets and pages alike. Pages kept by the
-  // public page cache are compressed once and pass through untouched.
-  app.use(compression());
-  app.use('/public', express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
-  app.use(cookieParser());
-  // Visitors without a session get the public pages from the page cache, before any session work.
+  // Visitors without a session get the public pages from the page cache (already compressed), before anything else.
   app.use(
     publicPageCache({
       catalogue: services.catalogue,
@@ -248,6 +241,13 @@ export function createApp(deps: AppDeps) {
       sessionCookie: config.isProduction ? '__Host-tb.sid' : 'tb.sid',
     }),
   );
+  // Compressed (gzip or brotli, as the browser accepts) from here on: stylesheets and pages alike. Pages kept by the
+  // public page cache are compressed once and pass through untouched.
+  app.use(compression());
+  app.use('/public', express.static(publicDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(cookieParser());
 
   app.use(
     session({

@@ -38,6 +38,16 @@ export function keepUntil(res: Response, until: number): void {
   res.locals.cacheUntil = Math.min(current, until);
 }
 
+/** The request's cookies by name (this runs before the cookie parser). */
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
 export function publicPageCache(o: PublicCacheOptions): RequestHandler & { clear(): void; readonly size: number } {
   const maxBytes = o.maxBytes ?? 24 * 1024 * 1024;
   const kept = new Map<string, Kept>();
@@ -62,7 +72,7 @@ export function publicPageCache(o: PublicCacheOptions): RequestHandler & { clear
 
   const handler: RequestHandler = (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !CACHEABLE.test(req.path)) return next();
-    const cookies = req.cookies as Record<string, unknown> | undefined;
+    const cookies = parseCookies(req.headers.cookie);
     if (cookies?.[o.sessionCookie] !== undefined || req.query.lang !== undefined || req.query.within !== undefined)
       return next();
     const cookieLang = cookies?.[LANG_COOKIE];

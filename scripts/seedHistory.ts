@@ -20,10 +20,10 @@ import { DAY, GIVEN, placementOf, SURNAMES } from './seed';
 // call time.
 
 const HOUR = 3_600_000;
-type Rng = () => number;
+export type Rng = () => number;
 
-/** mulberry32: a tiny seeded generator, so that every seed run writes the same history. */
-function mulberry32(seed: number): Rng {
+/** mulberry32: a tiny seeded generator, so that every seed run writes the same data. */
+export function mulberry32(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

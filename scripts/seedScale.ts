@@ -40,6 +40,7 @@ import { vacancyRecord, type VacancyInput } from '../server/services/vacancies';
 import { FsStore, GridFsStore, type FileStore } from '../server/storage';
 import { DEMO_PASSWORD, DEMO_RECOVERY_CODES, DEMO_TOTP_SECRET } from './seed';
 import { touchCatalogue } from '../models/CatalogueStamp';
+import { mulberry32, type Rng } from './seedHistory';
 
 /** The accounts the benchmark signs in with (password DEMO_PASSWORD; the coordinator's second factor DEMO_TOTP_SECRET). */
 export const SCALE_ACCOUNTS = {
@@ -135,20 +136,6 @@ async function makeRoom(fresh: boolean) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Randomness and ids
-
-type Rng = () => number;
-
-/** mulberry32: small, fast and seeded, so that a seed always gives the same data. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Draws an index in proportion to its weight: cumulative sums and a binary search. */
 class Sampler {

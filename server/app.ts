@@ -15,7 +15,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { AppError, isDatabaseUnavailable, LinkError, ValidationError } from './errors';
 import { DEFAULT_LOCALE, negotiateLocale, translator } from './i18n';
-import { SessionStore } from './sessionStore';
+import { SessionNotSavedError, SessionStore } from './sessionStore';
 import { housekeepingJobs, Scheduler, SESSION_COLLECTION, type Job } from './jobs';
 import type { Logger } from './logger';
 import { Notify } from './mail/notify';
@@ -179,6 +179,7 @@ export function createApp(deps: AppDeps) {
     from: config.mailFrom,
     messageIdDomain: new URL(config.baseUrl).hostname,
     pollMs: config.mailPollMs,
+    leaseMs: config.mailLeaseMs,
   });
   services.outbox.wake = () => worker.nudge();
   const scheduler = new Scheduler([...housekeepingJobs, ...serviceJobs(services)], clock, logger);
@@ -249,16 +250,27 @@ export function createApp(deps: AppDeps) {
   app.use(express.json({ limit: '100kb' }));
   app.use(cookieParser());
 
-  app.use(
-    session({
-      name: config.isProduction ? '__Host-tb.sid' : 'tb.sid',
-      secret: config.sessionSecret,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 7 * 24 * 3600 * 1000, path: '/' },
-      // By `_id` alone (server/sessionStore.ts); expired sessions are purged by the scheduler (server/jobs.ts).
-      store: new SessionStore(() => mongoose.connection.collection(SESSION_COLLECTION), 3600 * 1000),
+  const sessions = session({
+    name: config.isProduction ? '__Host-tb.sid' : 'tb.sid',
+    secret: config.sessionSecret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 7 * 24 * 3600 * 1000, path: '/' },
+    // By `_id` alone (server/sessionStore.ts); expired sessions are purged by the scheduler (server/jobs.ts).
+    store: new SessionStore(() => mongoose.connection.collection(SESSION_COLLECTION), 3600 * 1000),
+  });
+  app.use((req, res, next) =>
+    sessions(req, res, (err?: unknown) => {
+      // express-session stores the session while it holds back the page's last byte, and reports a failure by calling
+      // this again, after the page went out (and after an error page, whose 503 the failure often is). The page is
+      // whole and finishes; the visitor's session stays as it was. Passed on, the error would reach Express's final
+      // handler, which cuts the connection of a response already under way.
+      if (err instanceof SessionNotSavedError && res.headersSent) {
+        req.log.warn({ err }, 'session not stored after the page was sent');
+        return;
+      }
+      next(err);
     }),
   );
 

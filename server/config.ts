@@ -33,6 +33,8 @@ const envSchema = z.object({
   RATE_LIMIT_SIGNUP: intFrom(10),
   RATE_LIMIT_RESET: intFrom(5),
   MAIL_POLL_MS: intFrom(2000),
+  /** How long a sending attempt is held before another instance may retry it (longer than the SMTP timeouts). */
+  MAIL_LEASE_MS: intFrom(60_000),
   STORAGE: z.enum(['fs', 'gridfs']).default('fs'),
 });
 
@@ -64,6 +66,7 @@ export interface Config {
     readonly windowMs: number;
   };
   readonly mailPollMs: number;
+  readonly mailLeaseMs: number;
   readonly retentionMonths: number;
   readonly shutdownGraceMs: number;
   /** Uploaded documents: files under DATA_DIR/uploads, or GridFS for multi-instance deployments. */
@@ -126,6 +129,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       windowMs: 15 * 60 * 1000,
     },
     mailPollMs: e.MAIL_POLL_MS,
+    mailLeaseMs: e.MAIL_LEASE_MS,
     retentionMonths: e.RETENTION_MONTHS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     storage: e.STORAGE,

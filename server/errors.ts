@@ -60,6 +60,12 @@ export function isDuplicateKey(err: unknown): boolean {
 /** True when the database cannot be reached: the request should fail with 503, not hang or 500. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
+  if ((err as { cause?: unknown }).cause !== undefined && isDatabaseUnavailable((err as { cause: unknown }).cause)) {
+    return true;
+  }
+  // The engine dying under a write can surface as the socket's own error rather than the driver's.
+  const code = (err as { code?: unknown }).code;
+  if (code === 'EPIPE' || code === 'ECONNRESET') return true;
   const name = (err as { name?: string }).name ?? '';
   const message = (err as { message?: string }).message ?? '';
   return (

@@ -15,6 +15,18 @@ interface SessionDoc {
 
 const DEFAULT_TTL_MS = 14 * 24 * 3600 * 1000;
 
+/**
+ * A session could not be stored. express-session stores the session while the page's last byte is held back, so
+ * this error can arrive after the page was sent: server/app.ts then lets the page finish (the visitor's next
+ * request finds the session as it was) instead of cutting the connection.
+ */
+export class SessionNotSavedError extends Error {
+  constructor(cause: unknown) {
+    super('the session could not be stored', { cause });
+    this.name = 'SessionNotSavedError';
+  }
+}
+
 export class SessionStore extends session.Store {
   /**
    * @param collection the sessions collection (a function: the connection may be opened after the app is built)
@@ -54,7 +66,7 @@ export class SessionStore extends session.Store {
         { upsert: true },
       )
       .then(() => callback?.())
-      .catch((err: unknown) => callback?.(err));
+      .catch((err: unknown) => callback?.(new SessionNotSavedError(err)));
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
@@ -63,7 +75,7 @@ export class SessionStore extends session.Store {
     this.collection()
       .updateOne({ _id: sid }, { $set: { expires: SessionStore.expiresOf(data), lastModified: new Date() } })
       .then(() => callback?.())
-      .catch((err: unknown) => callback?.(err));
+      .catch((err: unknown) => callback?.(new SessionNotSavedError(err)));
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {

@@ -68,8 +68,14 @@ it('when the database engine stops, then /healthz says 503 and pages fail with a
   // Fails fast (no buffering until a 10 s timeout) and says so in the visitor's language.
   expect(Date.now() - started).toBeLessThan(8000);
   expect([403, 503]).toContain(page.status);
-  const forgot = await request(app).get('/password/forgot');
-  expect(forgot.status).toBe(200); // pages that need no database still work
+  // Pages that need no database still work, and arrive whole: the new session behind the form cannot be stored, which
+  // must not cut the connection after the page was sent (it did, about one time in two, before the session store's
+  // errors were told apart).
+  for (let i = 0; i < 4; i += 1) {
+    const forgot = await request(app).get('/password/forgot');
+    expect(forgot.status).toBe(200);
+    expect(forgot.text).toMatch(/<\/html>\s*$/);
+  }
 
   db = await startEmbeddedDatabase({ dataDir, preferFerret: true, port });
   await waitFor(async () => (await request(app).get('/healthz')).status === 200);

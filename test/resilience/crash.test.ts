@@ -1,11 +1,15 @@
 // The app process killed (SIGKILL, no goodbye) right after a change that owes an email: after a restart on the same
 // data, the email goes out, and exactly once, whether the kill came before or after the worker sent it.
+// A kill can land while the worker holds an attempt: the next start retries it once the attempt's lease ends, so the
+// lease is short here (3 s; 60 s by default, above the SMTP timeouts) and the wait covers it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalApp } from '../helpers/browser';
 
 jest.setTimeout(300_000);
+
+const SHORT_LEASE = { MAIL_LEASE_MS: '3000' };
 
 async function register(base: string, email: string): Promise<number> {
   const page = await fetch(`${base}/register`);
@@ -45,13 +49,13 @@ it.each([0, 50, 500])(
   async (delay) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teachbridge-crash-'));
     try {
-      const first = await startLocalApp({}, { dataDir });
+      const first = await startLocalApp(SHORT_LEASE, { dataDir });
       const email = `crash-${delay}-${Date.now()}@example.cn`;
       expect(await register(first.baseUrl, email)).toBe(303);
       await new Promise((r) => setTimeout(r, delay));
       await first.signal('SIGKILL');
 
-      const second = await startLocalApp({}, { dataDir });
+      const second = await startLocalApp(SHORT_LEASE, { dataDir });
       try {
         for (let i = 0; i < 60 && verificationMails(dataDir, email) === 0; i += 1)
           await new Promise((r) => setTimeout(r, 250));

@@ -1,0 +1,25 @@
+// Which failures become the "service temporarily unavailable" page (503, retry) rather than a 500.
+import { isDatabaseUnavailable } from '../../server/errors';
+import { SessionNotSavedError } from '../../server/sessionStore';
+
+function socketError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+it('an engine dying under a request is a 503, whichever layer reports it', () => {
+  // The driver's own errors, by name and by message.
+  expect(isDatabaseUnavailable(Object.assign(new Error('x'), { name: 'MongoNetworkError' }))).toBe(true);
+  expect(isDatabaseUnavailable(new Error('connect ECONNREFUSED 127.0.0.1:27017'))).toBe(true);
+  // The socket's, when the engine is killed between two writes.
+  expect(isDatabaseUnavailable(socketError('This socket has been ended by the other party', 'EPIPE'))).toBe(true);
+  expect(isDatabaseUnavailable(socketError('read ECONNRESET', 'ECONNRESET'))).toBe(true);
+  // Wrapped, as the session store reports a session it could not store.
+  expect(isDatabaseUnavailable(new SessionNotSavedError(socketError('read ECONNRESET', 'ECONNRESET')))).toBe(true);
+});
+
+it('a bug stays a 500', () => {
+  expect(isDatabaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'stage')"))).toBe(false);
+  expect(isDatabaseUnavailable(new SessionNotSavedError(new RangeError('Invalid time value')))).toBe(false);
+  expect(isDatabaseUnavailable(Object.assign(new Error('E11000 duplicate key'), { code: 11000 }))).toBe(false);
+  expect(isDatabaseUnavailable('a string')).toBe(false);
+});

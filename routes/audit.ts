@@ -1,10 +1,11 @@
-// The audit log for regional coordinators: who changed what and who read protected personal data, filtered, and
-// as CSV; every filter in the URL.
+// The audit log for coordinators (a unit's coordinator, their unit's events): who changed what and who read
+// protected personal data, filtered, and as CSV; every filter in the URL.
 import { Router, type Request } from 'express';
 import type { RouteDeps } from '.';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { toCsv } from '../server/services/csv';
 import type { AuditFilters } from '../server/services/events';
+import { unitName } from '../server/services/regions';
 import { cstDate, endOfCstDay } from '../server/views/present';
 
 function filtersOf(req: Request): { f: AuditFilters; values: Record<string, string> } {
@@ -41,8 +42,10 @@ export function auditRouter({ services, clock }: RouteDeps): Router {
     const { f, values } = filtersOf(req);
     const { rows, more } = await events.search(actorOf(req), f);
     const qs = new URLSearchParams(Object.entries(values).filter(([, v]) => v)).toString();
+    const { scopeUnit } = actorOf(req);
     res.render('pages/coordinator/audit', {
       title: req.t('audit.title'),
+      scope: scopeUnit ? unitName(scopeUnit, req.locale) : null,
       rows,
       more,
       values,

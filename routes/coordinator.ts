@@ -1,5 +1,5 @@
 // Coordinators: the organisation verification queue, within their scope.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
@@ -125,6 +125,41 @@ export function coordinatorRouter({ services, clock }: RouteDeps): Router {
         req.body,
       );
     }
+  });
+
+  // The regional office's own accounts: regional coordinators see them and close those of people who left.
+  const team = async (req: Request) => {
+    const rows = await services.personalData.coordinators(actorOf(req));
+    return {
+      title: req.t('coordinators.title'),
+      rows: rows.map((r) => ({
+        ...r,
+        scope: r.scopeUnit ? unitName(r.scopeUnit, req.locale) : req.t('coordinators.regional'),
+      })),
+    };
+  };
+  router.get('/team', async (req, res) => {
+    res.render('pages/coordinator/team', { ...(await team(req)), values: {} });
+  });
+  router.post('/team/:id/close', async (req, res, next) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const id = String(req.params.id);
+    try {
+      if (body.understood !== '1') throw new ValidationError({ close: 'coordinators.confirm' });
+      await services.personalData.closeCoordinator(actorCtx(req), id);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) return next(err);
+      // The message sits on the row of the coordinator concerned.
+      return renderInvalid(
+        res,
+        'pages/coordinator/team',
+        await team(req),
+        { [`close-${id}`]: Object.values(err.fields)[0]! },
+        {},
+      );
+    }
+    req.flash('success', 'coordinators.closed');
+    res.redirect(303, '/coordinator/team');
   });
 
   return router;

@@ -1,9 +1,10 @@
-// The audit trail: append-only records of who changed what, and who read protected personal data; regional
-// coordinators search it.
-import { Types, trusted } from 'mongoose';
+// The audit trail: append-only records of who changed what, and who read protected personal data; coordinators
+// search it (a unit's coordinator, the events of their unit).
+import mongoose, { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
 import { ForbiddenError } from '../errors';
 import { Event, type EventDoc } from '../../models/Event';
+import { Organisation } from '../../models/Organisation';
 import { User } from '../../models/User';
 import type { Actor, Ctx } from './actor';
 
@@ -28,6 +29,13 @@ export interface AuditRow {
 
 export const AUDIT_LIMIT = 500;
 
+/** Subjects that carry their unit. Others (a user, a referral, an alert) take the acting staff member's unit only. */
+const UNIT_BEARING = new Set(['Organisation', 'Vacancy', 'Application', 'Placement', 'Announcement']);
+
+function isObjectId(id: string): boolean {
+  return /^[0-9a-f]{24}$/i.test(id);
+}
+
 export class Events {
   constructor(private readonly clock: Clock) {}
 
@@ -45,16 +53,39 @@ export class Events {
       summary,
       requestId: ctx.requestId ?? null,
       at: this.clock.now(),
+      units: await this.unitsOf(ctx, subject),
     });
   }
 
+  /** The units an event concerns: the acting staff member's organisation's, and the subject's own. */
+  private async unitsOf(ctx: Ctx, subject: { type: string; id: string }): Promise<string[]> {
+    const units = new Set<string>();
+    const orgId = ctx.actor?.organisationId;
+    if (orgId && isObjectId(orgId)) {
+      const org = await Organisation.findById(orgId).select({ unitCode: 1 }).lean();
+      if (org) units.add(org.unitCode);
+    }
+    if (UNIT_BEARING.has(subject.type) && isObjectId(subject.id)) {
+      const doc = await mongoose
+        .model(subject.type)
+        .findById(subject.id)
+        .select({ unitCode: 1 })
+        .lean<{ unitCode?: string } | null>();
+      if (doc?.unitCode) units.add(doc.unitCode);
+    }
+    return [...units];
+  }
+
   /**
-   * Audit records, newest first (at most AUDIT_LIMIT), for regional coordinators: the trail spans every unit and
-   * organisation, so a unit's coordinator does not read it. `action` matches a prefix (e.g. `document.`).
+   * Audit records, newest first (at most AUDIT_LIMIT), for coordinators: a regional coordinator reads the whole
+   * trail, a unit's coordinator the events that concern their unit (its organisations' staff acting, or its
+   * organisations, vacancies, applications, placements and announcements acted on). `action` matches a prefix
+   * (e.g. `document.`).
    */
   async search(actor: Actor, f: AuditFilters): Promise<{ rows: AuditRow[]; more: boolean }> {
-    if (actor.role !== 'coordinator' || actor.scopeUnit) throw new ForbiddenError('audit.errors.regionalOnly');
+    if (actor.role !== 'coordinator') throw new ForbiddenError('audit.errors.coordinatorsOnly');
     const query: Record<string, unknown> = {};
+    if (actor.scopeUnit) query.units = actor.scopeUnit;
     if (f.subjectType) query.subjectType = f.subjectType;
     if (f.subjectId) query.subjectId = f.subjectId;
     if (f.from || f.to) query.at = trusted({ ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lte: f.to } : {}) });

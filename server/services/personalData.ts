@@ -46,6 +46,16 @@ function account(user: Record<string, unknown>) {
   return { ...rest, twoFactor: { enabledAt: t?.enabledAt ?? null, recoveryCodesLeft: t?.recovery?.length ?? 0 } };
 }
 
+export interface CoordinatorRow {
+  id: string;
+  name: string;
+  email: string;
+  scopeUnit: string | null;
+  twoFactor: boolean;
+  lastLoginAt: Date | null;
+  self: boolean;
+}
+
 export class PersonalData {
   constructor(private readonly d: PersonalDataDeps) {}
 
@@ -226,6 +236,50 @@ export class PersonalData {
     await ApplicationNote.updateMany({ author: colleague._id }, { $set: { authorName: ERASED_NAME } });
     await this.closeAccount(colleague, { membership: null });
     await this.d.events.record(ctx, 'organisation.member_closed', { type: 'User', id: String(colleague._id) });
+  }
+
+  /**
+   * The regional office's coordinators, for the regional coordinators who manage them: who they are, their scope,
+   * whether their authenticator is set up and when they last signed in.
+   */
+  async coordinators(actor: Actor): Promise<CoordinatorRow[]> {
+    if (actor.role !== 'coordinator' || actor.scopeUnit) throw new ForbiddenError('coordinators.regionalOnly');
+    const found = await User.find({ role: 'coordinator', erasedAt: null })
+      .select({ name: 1, email: 1, scopeUnit: 1, lastLoginAt: 1, 'totp.enabledAt': 1 })
+      .sort({ scopeUnit: 1, name: 1 })
+      .lean();
+    return found.map((u) => ({
+      id: String(u._id),
+      name: u.name,
+      email: u.email,
+      scopeUnit: u.scopeUnit ?? null,
+      twoFactor: Boolean(u.totp?.enabledAt),
+      lastLoginAt: u.lastLoginAt ?? null,
+      self: String(u._id) === actor.id,
+    }));
+  }
+
+  /**
+   * A regional coordinator closes another coordinator's account (they moved on): as for staff, irreversible; their
+   * reviews and decisions stay, under "erased user". Nobody closes their own this way, so the office always keeps
+   * the regional coordinator who did it.
+   */
+  async closeCoordinator(ctx: Ctx & { actor: Actor }, coordinatorId: string): Promise<void> {
+    const actor = ctx.actor;
+    if (actor.role !== 'coordinator' || actor.scopeUnit) throw new ForbiddenError('coordinators.regionalOnly');
+    if (coordinatorId === actor.id) throw new ValidationError({ close: 'coordinators.notSelf' });
+    const target = Types.ObjectId.isValid(coordinatorId) ? await User.findById(coordinatorId).lean() : null;
+    if (!target || target.erasedAt || target.role !== 'coordinator') throw new NotFoundError();
+    await ApplicationNote.updateMany({ author: target._id }, { $set: { authorName: ERASED_NAME } });
+    await this.closeAccount(target);
+    await this.d.events.record(
+      ctx,
+      'coordinator.closed',
+      { type: 'User', id: String(target._id) },
+      {
+        scopeUnit: target.scopeUnit ?? 'regional',
+      },
+    );
   }
 
   /** The account itself: no way in, no session, no pending mail, no name or address. */

@@ -27,7 +27,7 @@ const RULES: [RegExp, Who][] = [
   [/^\/(jobs(\/feed\.xml)?|api\/v1\/vacancies|announcements)$/, 'everyone'],
   [/^\/(account(\/2fa)?|privacy\/consent|me\/data(\/export\.zip)?)$/, 'signed-in'],
   [/^\/me\//, 'candidate'],
-  [/^\/coordinator\/audit(\.csv)?$/, 'regional coordinator'],
+  [/^\/coordinator\/team$/, 'regional coordinator'],
   [/^\/coordinator\//, 'coordinator'],
   [/^\/partner(\/|$)/, 'partner'],
   [/^\/manage\/mentors$/, 'Beijing/Tianjin school staff'],

@@ -1,7 +1,10 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { touchesCatalogue } from './CatalogueStamp';
 
-export const ORG_KINDS = ['school', 'university', 'bureau', 'office'] as const;
+export const ORG_KINDS = ['school', 'university', 'bureau', 'office', 'sponsor'] as const;
+/** What kind of social force a sponsor is. */
+export const SPONSOR_TYPES = ['foundation', 'enterprise', 'alumni', 'other'] as const;
+export type SponsorType = (typeof SPONSOR_TYPES)[number];
 export type OrgKind = (typeof ORG_KINDS)[number];
 export const PROVINCES = ['beijing', 'tianjin', 'hebei'] as const;
 export type Province = (typeof PROVINCES)[number];
@@ -15,6 +18,8 @@ const organisationSchema = new Schema(
   {
     name: { type: String, required: true, trim: true },
     kind: { type: String, enum: ORG_KINDS, required: true },
+    /** For sponsors: a foundation, an enterprise, an alumni association or another social force. */
+    sponsorType: { type: String, enum: [...SPONSOR_TYPES, null], default: null },
     province: { type: String, enum: PROVINCES, required: true },
     /** Hebei operational unit code (e.g. 1310 Langfang); for Beijing/Tianjin the province code 11 or 12. */
     unitCode: { type: String, required: true },

@@ -8,12 +8,17 @@ import { actorOf, actorCtx, requireRole } from '../server/middleware/guards';
 import { unitName } from '../server/services/regions';
 import { checkbox, optionalText } from './schemas';
 import { presentAnnouncement, presentVacancy } from '../server/views/present';
+import { presentProgramme } from './sponsor';
 
 const STATES = ['pending', 'verified', 'rejected'] as const;
 const reviewSchema = z.object({
   decision: z.enum(['approve', 'return'], 'validation.choose'),
   comment: optionalText(1000),
   minorEditsAllowed: checkbox,
+});
+const programmeDecisionSchema = z.object({
+  decision: z.enum(['approve', 'return'], 'validation.choose'),
+  comment: optionalText(1000),
 });
 const decisionSchema = z.object({
   decision: z.enum(['verified', 'rejected'], 'validation.choose'),
@@ -124,6 +129,45 @@ export function coordinatorRouter({ services, clock }: RouteDeps): Router {
         err.fields,
         req.body,
       );
+    }
+  });
+
+  // Incentive programmes of sponsors: submitted ones await a regional coordinator's decision; approved ones are
+  // listed for every coordinator whose unit they can fund.
+  router.get('/programmes', async (req, res) => {
+    const state = req.query.state === 'approved' ? 'approved' : 'submitted';
+    const list = await services.incentives.queue(actorOf(req), state);
+    res.render('pages/coordinator/programmes', {
+      title: req.t('incentives.coordinator.title'),
+      state,
+      states: (['submitted', 'approved'] as const).map((s) => ({ key: s, current: s === state })),
+      programmes: list.map((p) => presentProgramme(p, req)),
+    });
+  });
+  const programmePage = async (req: Request) => {
+    const actor = actorOf(req);
+    const programme = await services.incentives.forCoordinator(actor, String(req.params.id));
+    return {
+      title: programme.name,
+      p: presentProgramme(programme, req),
+      canDecide: !actor.scopeUnit && programme.status === 'submitted',
+    };
+  };
+  router.get('/programmes/:id', async (req, res) => {
+    res.render('pages/coordinator/programme', { ...(await programmePage(req)), values: {} });
+  });
+  router.post('/programmes/:id/decide', async (req, res, next) => {
+    const form = parseForm(programmeDecisionSchema, req.body);
+    const id = String(req.params.id);
+    try {
+      if (!form.ok) throw new ValidationError(form.errors);
+      const approve = form.data.decision === 'approve';
+      await services.incentives.decide(actorCtx(req), id, approve, form.data.comment);
+      req.flash('success', approve ? 'incentives.coordinator.approved' : 'incentives.coordinator.returned');
+      res.redirect(303, '/coordinator/programmes');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) return next(err);
+      renderInvalid(res, 'pages/coordinator/programme', await programmePage(req), err.fields, req.body);
     }
   });
 

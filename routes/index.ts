@@ -1,4 +1,5 @@
 // Mounts one router per area. Each router is thin: validate → one service call → render or redirect.
+import { ForbiddenError } from '../server/errors';
 import type { Express } from 'express';
 import type passport from 'passport';
 import type { Services } from '../server/app';
@@ -14,6 +15,7 @@ import { manageRouter } from './manage';
 import { meRouter } from './me';
 import { organisationRouter } from './organisation';
 import { partnerRouter } from './partner';
+import { sponsorRouter } from './sponsor';
 import { placementsRouter } from './placements';
 import { mentorsRouter } from './mentors';
 import { registryRouter } from './registry';
@@ -49,6 +51,12 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(alertsRouter(deps));
   app.use(meRouter(deps));
   app.use(partnerRouter(deps));
+  app.use(sponsorRouter(deps));
+  // Sponsors' staff fund posts through their programmes: the school side (vacancies, pipelines, placements, mentors)
+  // is not theirs.
+  app.use('/manage', (req, _res, next) =>
+    next(req.user?.sponsor ? new ForbiddenError('incentives.errors.sponsorsDoNotPost') : undefined),
+  );
   app.use(placementsRouter(deps));
   app.use(mentorsRouter(deps));
   app.use(registryRouter(deps));

@@ -1,4 +1,5 @@
 // The public job board, vacancy and announcement pages, the Atom feed and the JSON listing.
+import { placesLeft } from '../server/services/incentives';
 import { Router } from 'express';
 import type { RouteDeps } from '.';
 import { hasFilters, parseFilters, toQueryString } from '../server/services/board';
@@ -26,6 +27,8 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
     const now = clock.now();
     const [result, drives] = await Promise.all([catalogue.search(f), jobs.openAnnouncements()]);
     for (const v of result.items) keepUntil(res, daysLeftChangesAt(v.deadline, now));
+    keepUntil(res, catalogue.incentivesChangeAt);
+    const sponsored = catalogue.withIncentive(result.items);
     const qs = toQueryString(f);
     const pageLink = (page: number) => `/jobs?${toQueryString(f, { page })}`.replace(/\?$/, '');
     res.render('pages/jobs/index', {
@@ -33,7 +36,10 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
       f,
       qs,
       filtered: hasFilters(f),
-      items: result.items.map((v) => presentVacancy(v, req.locale, now)),
+      items: result.items.map((v) => ({
+        ...presentVacancy(v, req.locale, now),
+        incentive: sponsored.has(String(v._id)),
+      })),
       total: result.total,
       page: result.page,
       pages: result.pages,
@@ -107,6 +113,20 @@ ${entries}
     const { vacancy, school, announcement } = await jobs.getPublic(String(req.params.id));
     const v = presentVacancy(vacancy, req.locale, clock.now());
     if (vacancy.status === 'open') keepUntil(res, daysLeftChangesAt(vacancy.deadline, clock.now()));
+    // Sponsored incentives this post offers (while it is open).
+    const { offered, changesAt } =
+      vacancy.status === 'open' ? await services.incentives.offeredOn(vacancy) : { offered: [], changesAt: Infinity };
+    keepUntil(res, changesAt);
+    const incentives = offered.map((p) => ({
+      line: req.t('incentives.public.line', {
+        sponsor: p.sponsorName,
+        kind: req.t(`incentives.kinds.${p.kind}`),
+        amount: req.t(`incentives.amount.${p.period}`, { amount: p.amount.toLocaleString('zh-CN'), count: p.periods }),
+      }),
+      name: p.name,
+      terms: req.locale === 'en' ? p.termsEn : p.termsZh,
+      placesLeft: placesLeft(p),
+    }));
     // A signed-in candidate sees, before applying, whether their profile meets the requirements.
     let eligibility = null;
     if (req.user?.role === 'candidate') {
@@ -157,9 +177,11 @@ ${entries}
             },
           }
         : {}),
+      ...(incentives.length ? { incentiveCompensation: incentives.map((i) => `${i.name}: ${i.line}`).join('; ') } : {}),
       url,
     };
     res.render('pages/jobs/show', {
+      incentives,
       title: v.title,
       v,
       school,

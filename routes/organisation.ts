@@ -7,7 +7,7 @@ import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireRole, requestCtx, actorCtx } from '../server/middleware/guards';
 import { limiter } from '../server/middleware/rateLimit';
 import { placeOptionGroups } from '../server/services/regions';
-import { ALLIANCES, ORG_KINDS } from '../models/Organisation';
+import { ALLIANCES, ORG_KINDS, SPONSOR_TYPES } from '../models/Organisation';
 import { confirmPasswords, email, many, newPassword, optionalText, phone, privacyConsent, text } from './schemas';
 
 const objectId = z.string().regex(/^[a-f\d]{24}$/i, 'validation.choose');
@@ -24,6 +24,10 @@ const registerOrgSchema = z
     mode: z.literal('new'),
     orgName: text(120),
     kind: z.enum(ORG_KINDS, 'validation.choose'),
+    sponsorType: z
+      .union([z.literal(''), z.enum(SPONSOR_TYPES, 'validation.choose')])
+      .default('')
+      .transform((v) => v || null),
     countyCode: z.string('validation.choose').regex(/^\d{6}$/, 'validation.choose'),
     address: optionalText(200),
     contactPhone: phone,
@@ -58,6 +62,7 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
     return {
       title: req.t('organisations.register.title'),
       kinds: ORG_KINDS,
+      sponsorTypes: SPONSOR_TYPES,
       alliances: ALLIANCES,
       placeGroups: placeOptionGroups(req.locale, typeof values.countyCode === 'string' ? values.countyCode : undefined),
       parents: verified.filter((o) => o.province !== 'hebei' && o.kind === 'school'),
@@ -91,6 +96,7 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
             {
               name: d.orgName,
               kind: d.kind,
+              sponsorType: d.sponsorType,
               countyCode: d.countyCode,
               address: d.address,
               contactPhone: d.contactPhone,

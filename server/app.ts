@@ -32,6 +32,7 @@ import { Events } from './services/events';
 import { Alerts } from './services/alerts';
 import { Announcements } from './services/announcements';
 import { Jobs } from './services/jobs';
+import { Incentives } from './services/incentives';
 import { Catalogue } from './services/catalogue';
 import { publicPageCache } from './middleware/publicCache';
 import { Organisations } from './services/organisations';
@@ -78,6 +79,7 @@ export function createServices(deps: AppDeps) {
   const announcements = new Announcements({ clock, notify, outbox, events });
   const jobs = new Jobs();
   const catalogue = new Catalogue(deps.clock);
+  const incentives = new Incentives({ clock, events });
   const alerts = new Alerts({
     clock,
     notify,
@@ -149,6 +151,7 @@ export function createServices(deps: AppDeps) {
     announcements,
     jobs,
     catalogue,
+    incentives,
     alerts,
     cipher,
     profiles,

@@ -225,6 +225,7 @@ export class Accounts {
       const org = await Organisation.findById(user.organisation).select({ kind: 1, province: 1 }).lean();
       actor.partner = org?.kind === 'university' || (org?.kind === 'school' && org.province !== 'hebei');
       actor.bjtjSchool = org?.kind === 'school' && org.province !== 'hebei';
+      actor.sponsor = org?.kind === 'sponsor';
     }
     return { actor };
   }

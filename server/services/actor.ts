@@ -16,6 +16,8 @@ export interface Actor {
   scopeUnit: string | null;
   /** Staff of a partner (a university, or a Beijing/Tianjin school): may refer graduates. */
   partner?: boolean;
+  /** Staff of a sponsor: manage incentive programmes (and post nothing). */
+  sponsor?: boolean;
   /** Staff of a Beijing/Tianjin school: may register mentors. */
   bjtjSchool?: boolean;
   /** Signs in with a second factor (required for coordinators before anything else). */

@@ -4,6 +4,7 @@ import { trusted } from 'mongoose';
 import type { Locale } from '../i18n';
 import { translator } from '../i18n';
 import { findPlace, isHebeiUnit, placeLabel, unitName } from './regions';
+import { criteriaFilter, type ProgrammeCriteria } from './incentives';
 import { terms } from './search';
 import { POST_TYPE_KEYS, postTypeName, STAGE_KEYS, stageName, SUBJECT_KEYS, subjectName } from './taxonomy';
 
@@ -21,6 +22,8 @@ export interface BoardFilters {
   shortage?: boolean;
   corridor?: boolean;
   partner?: boolean;
+  /** Only vacancies offering a sponsored incentive now. */
+  incentive?: boolean;
   /** Deadline within this many days. */
   within?: number;
   sort: 'newest' | 'deadline';
@@ -56,6 +59,7 @@ export function parseFilters(query: Record<string, unknown>): BoardFilters {
   if (flag(query.shortage)) f.shortage = true;
   if (flag(query.corridor)) f.corridor = true;
   if (flag(query.partner)) f.partner = true;
+  if (flag(query.incentive)) f.incentive = true;
   const within = Number(one(query.within));
   if (Number.isInteger(within) && within > 0 && within <= 365) f.within = within;
   const page = Number(one(query.page));
@@ -76,6 +80,7 @@ export function toQueryString(f: BoardFilters, extra: { page?: number } = {}): s
   if (f.shortage) params.set('shortage', '1');
   if (f.corridor) params.set('corridor', '1');
   if (f.partner) params.set('partner', '1');
+  if (f.incentive) params.set('incentive', '1');
   if (f.within) params.set('within', String(f.within));
   if (f.sort !== 'newest') params.set('sort', f.sort);
   if (extra.page && extra.page > 1) params.set('page', String(extra.page));
@@ -86,8 +91,15 @@ export function hasFilters(f: BoardFilters): boolean {
   return toQueryString({ ...f, sort: 'newest', page: 1 }) !== '';
 }
 
-/** The database filter for open vacancies matching `f` (operators marked trusted: see server/db/connect.ts). */
-export function vacancyFilter(f: BoardFilters, now: Date): Record<string, unknown> {
+/**
+ * The database filter for open vacancies matching `f` (operators marked trusted: see server/db/connect.ts).
+ * `incentives`: the criteria of the programmes offered now, for the "with sponsored incentive" filter.
+ */
+export function vacancyFilter(
+  f: BoardFilters,
+  now: Date,
+  incentives: ProgrammeCriteria[] = [],
+): Record<string, unknown> {
   const filter: Record<string, unknown> = { status: 'open' };
   if (f.unit) filter.unitCode = f.unit;
   if (f.county) filter.countyCode = f.county;
@@ -101,6 +113,8 @@ export function vacancyFilter(f: BoardFilters, now: Date): Record<string, unknow
   if (f.within) filter.deadline = trusted({ $gte: now, $lte: new Date(now.getTime() + f.within * 86_400_000) });
   const words = f.q ? terms(f.q) : [];
   if (words.length > 0) filter.searchTerms = trusted({ $all: words });
+  // No programme offered: nothing matches (an `$or` needs at least one branch).
+  if (f.incentive) filter.$or = trusted(incentives.length ? incentives.map(criteriaFilter) : [{ _id: null }]);
   return filter;
 }
 
@@ -120,6 +134,7 @@ export function describeFilters(f: BoardFilters, locale: Locale): string {
   if (f.shortage) parts.push(t('jobs.badges.shortage'));
   if (f.corridor) parts.push(t('jobs.badges.corridor'));
   if (f.partner) parts.push(t('jobs.badges.partner'));
+  if (f.incentive) parts.push(t('incentives.public.badge'));
   if (f.within) parts.push(t('jobs.withinDays', { count: f.within }));
   if (f.announcement) parts.push(t('fields.announcement'));
   if (f.q) parts.push(`“${f.q}”`);

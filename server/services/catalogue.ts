@@ -10,7 +10,9 @@ import { trusted } from 'mongoose';
 import type { Clock } from '../clock';
 import { CATALOGUE, CatalogueStamp } from '../../models/CatalogueStamp';
 import { Vacancy, type ListedVacancy } from '../../models/Vacancy';
+import type { ProgrammeDoc } from '../../models/IncentiveProgramme';
 import { PER_PAGE, type BoardFilters } from './board';
+import { approvedProgrammes, criteriaOf, isOffered, matches } from './incentives';
 import { terms } from './search';
 
 interface Entry {
@@ -68,6 +70,8 @@ export class Catalogue {
   private byNewest: Entry[] = [];
   private byDeadline: Entry[] = [];
   private token: string | null = null;
+  /** Approved incentive programmes, read with the vacancies (their writes move the stamp too). */
+  private programmes: ProgrammeDoc[] = [];
   /** The newest `updatedAt` among the vacancies loaded. */
   private newestWrite = 0;
   private loadedAt = 0;
@@ -137,15 +141,17 @@ export class Catalogue {
   private async load(token: string): Promise<void> {
     const first = this.token === null;
     if (first) this.loadedAt = Date.now();
-    const docs = await this.read(first);
+    const [docs, programmes] = await Promise.all([this.read(first), approvedProgrammes()]);
+    this.programmes = programmes;
     this.apply(docs, first ? new Map() : this.entries, first ? 0 : this.newestWrite);
     this.token = token;
   }
 
   /** A full read into new structures, swapped in together with whatever was written while it ran. */
   private async rebuild(): Promise<void> {
-    const docs = await this.read(true);
+    const [docs, programmes] = await Promise.all([this.read(true), approvedProgrammes()]);
     await this.exclusive(async () => {
+      this.programmes = programmes;
       const since = this.newestWrite;
       this.apply(docs, new Map(), 0);
       this.newestWrite = Math.min(this.newestWrite, since);
@@ -180,8 +186,31 @@ export class Catalogue {
     return this.entries.size;
   }
 
+  /** The programmes offered now, for badges and the incentive filter. */
+  private offeredNow(): ProgrammeDoc[] {
+    const now = this.clock.now();
+    return this.programmes.filter((p) => isOffered(p, now));
+  }
+
+  /** Which of these vacancies offer a sponsored incentive now (call after a search: it uses the same load). */
+  withIncentive(items: ListedVacancy[]): Set<string> {
+    const offered = this.offeredNow();
+    if (!offered.length) return new Set();
+    return new Set(items.filter((v) => offered.some((p) => matches(criteriaOf(p), v))).map((v) => String(v._id)));
+  }
+
+  /** When an approved programme next starts or ends: pages showing incentives are valid until then. */
+  get incentivesChangeAt(): number {
+    const now = this.clock.now().getTime();
+    const next = this.programmes
+      .flatMap((p) => [p.startsOn.getTime(), p.endsOn.getTime() + 24 * 3600 * 1000])
+      .filter((t) => t > now);
+    return next.length ? Math.min(...next) : Infinity;
+  }
+
   private matching(f: BoardFilters): Entry[] {
     const now = this.clock.now().getTime();
+    const offered = f.incentive ? this.offeredNow().map(criteriaOf) : [];
     const words = f.q ? terms(f.q).map((w) => `${SEP}${w}${SEP}`) : [];
     const until = f.within ? now + f.within * 86_400_000 : 0;
     const list = f.sort === 'deadline' ? this.byDeadline : this.byNewest;
@@ -195,6 +224,7 @@ export class Catalogue {
       if (f.shortage && !v.shortage) return false;
       if (f.corridor && !v.corridor) return false;
       if (f.partner && !v.partnerPosted) return false;
+      if (f.incentive && !offered.some((c) => matches(c, v))) return false;
       if (f.within && (v.deadline.getTime() < now || v.deadline.getTime() > until)) return false;
       return words.every((w) => t.includes(w));
     });

@@ -6,15 +6,22 @@ import { Announcement, type AnnouncementDoc } from '../../models/Announcement';
 import { Organisation } from '../../models/Organisation';
 import { Vacancy, type ListedVacancy, type VacancyDoc } from '../../models/Vacancy';
 import { PER_PAGE, sortFor, vacancyFilter, type BoardFilters } from './board';
+import { approvedProgrammes, criteriaOf, isOffered, type ProgrammeCriteria } from './incentives';
 import { placeLabel } from './regions';
 import { postTypeName, stageName, subjectName } from './taxonomy';
+
+/** For the "with sponsored incentive" filter: the criteria of the programmes offered now. */
+async function offeredCriteria(f: BoardFilters, now: Date): Promise<ProgrammeCriteria[]> {
+  if (!f.incentive) return [];
+  return (await approvedProgrammes()).filter((p) => isOffered(p, now)).map(criteriaOf);
+}
 
 /** The states in which a posting has a public page. */
 const PUBLIC_STATES: string[] = ['open', 'closed'];
 
 export class Jobs {
   async search(f: BoardFilters, now: Date, perPage = PER_PAGE) {
-    const filter = vacancyFilter(f, now);
+    const filter = vacancyFilter(f, now, await offeredCriteria(f, now));
     const [items, total] = await Promise.all([
       Vacancy.find(filter)
         .sort(sortFor(f))
@@ -29,7 +36,11 @@ export class Jobs {
 
   /** Open vacancies opened after `since` that match `f`, newest first (feeds and alert digests). */
   async openedSince(f: BoardFilters, since: Date, now: Date, limit = 50) {
-    return Vacancy.find({ ...vacancyFilter({ ...f, page: 1 }, now), openedAt: trusted({ $gt: since, $lte: now }) })
+    const incentives = await offeredCriteria(f, now);
+    return Vacancy.find({
+      ...vacancyFilter({ ...f, page: 1 }, now, incentives),
+      openedAt: trusted({ $gt: since, $lte: now }),
+    })
       .sort({ openedAt: -1, _id: -1 })
       .limit(limit)
       .select({ searchTerms: 0 })

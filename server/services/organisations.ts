@@ -8,7 +8,13 @@ import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { Passwords } from '../auth/passwords';
-import { Organisation, type Alliance, type OrganisationDoc, type OrgKind } from '../../models/Organisation';
+import {
+  Organisation,
+  type Alliance,
+  type OrganisationDoc,
+  type OrgKind,
+  type SponsorType,
+} from '../../models/Organisation';
 import { User } from '../../models/User';
 import type { Actor, Ctx } from './actor';
 import { consentRecord } from './privacy';
@@ -20,6 +26,8 @@ import { findPlace } from './regions';
 export interface OrganisationInput {
   name: string;
   kind: OrgKind;
+  /** Required for sponsors, ignored otherwise. */
+  sponsorType?: SponsorType | null;
   countyCode: string;
   address: string;
   contactPhone: string;
@@ -80,6 +88,7 @@ export class Organisations {
   async register(ctx: Ctx, org: OrganisationInput, person: NewUser): Promise<void> {
     const place = findPlace(org.countyCode);
     if (!place) throw new ValidationError({ countyCode: 'validation.choose' });
+    if (org.kind === 'sponsor' && !org.sponsorType) throw new ValidationError({ sponsorType: 'validation.choose' });
     const linkErrors = await this.validateLinks(org, place.province);
     if (Object.keys(linkErrors).length > 0) throw new ValidationError(linkErrors);
 
@@ -100,6 +109,7 @@ export class Organisations {
       _id: orgId,
       name: org.name,
       kind: org.kind,
+      sponsorType: org.kind === 'sponsor' ? org.sponsorType : null,
       province: place.province,
       unitCode: place.unitCode,
       countyCode: place.countyCode,

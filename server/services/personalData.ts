@@ -274,7 +274,7 @@ export class PersonalData {
     await this.closeAccount(target);
     await this.d.events.record(
       ctx,
-      'coordinator.closed',
+      'user.coordinator_closed',
       { type: 'User', id: String(target._id) },
       {
         scopeUnit: target.scopeUnit ?? 'regional',

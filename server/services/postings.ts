@@ -17,6 +17,8 @@ export async function posterOrganisation(actor: Actor): Promise<OrganisationDoc>
   if (!actor.emailVerified) throw new ForbiddenError('auth.verifyFirst');
   const org = await Organisation.findById(actor.organisationId).lean<OrganisationDoc>();
   if (!org || org.verification?.state !== 'verified') throw new ForbiddenError('organisations.errors.notVerified');
+  // Sponsors fund posts through incentive programmes; they do not post vacancies or announcements.
+  if (org.kind === 'sponsor') throw new ForbiddenError('incentives.errors.sponsorsDoNotPost');
   return org;
 }
 

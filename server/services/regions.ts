@@ -119,6 +119,11 @@ export function isRuralCounty(code: string): boolean {
   return place?.province === 'hebei' && place.countyName.endsWith('县');
 }
 
+/** Every rural Hebei county's code (see isRuralCounty). */
+export function ruralCounties(): string[] {
+  return raw.hebei.flatMap((u) => u.counties.map((c) => c.code)).filter(isRuralCounty);
+}
+
 /** A Hebei unit's counties in official order (the unit itself for Dingzhou and Xinji, which have none). */
 export function countiesOf(unitCode: string): { code: string; name: string }[] {
   const unit = raw.hebei.find((u) => u.code === unitCode);

@@ -28,6 +28,24 @@ async function registerSchool(fields: Record<string, string | string[]> = {}) {
 }
 
 describe('organisation registration and verification', () => {
+  it('a sponsor registers as a foundation, alumni association or the like: the kind of sponsor is required', async () => {
+    const missing = await registerSchool({ kind: 'sponsor', orgName: '春晖教育基金会', countyCode: '110108' });
+    expect(missing.res.status).toBe(422);
+    expect(missing.res.text).toContain('id="f-sponsorType-error"');
+    expect(missing.res.text).toContain('value="春晖教育基金会"');
+    expect(missing.res.text).toMatch(/<option value="sponsor" selected>资助方（社会力量）/);
+    expect(await Organisation.countDocuments({ name: '春晖教育基金会' })).toBe(0);
+
+    const { res, name } = await registerSchool({ kind: 'sponsor', sponsorType: 'alumni', countyCode: '110108' });
+    expect(res.status).toBe(303);
+    const org = await Organisation.findOne({ name }).lean();
+    expect(org).toMatchObject({ kind: 'sponsor', sponsorType: 'alumni', province: 'beijing' });
+    expect(org?.verification?.state).toBe('pending');
+    // A school's registration ignores the field.
+    const school = await registerSchool({ sponsorType: 'enterprise' });
+    expect((await Organisation.findOne({ name: school.name }).lean())?.sponsorType).toBeNull();
+  });
+
   it('when staff register a school, then it waits for a coordinator whose approval emails the staff', async () => {
     const coordinator = await makeUser({ role: 'coordinator', scopeUnit: null });
     const { res, email, name } = await registerSchool();

@@ -63,7 +63,7 @@ it('a regional coordinator closes a departed coordinator: the list, the confirma
   const list = (await regional.get('/coordinator/team')).text;
   expect(list).not.toContain('廊坊协同员');
   expect(list).toContain('账户已注销。');
-  expect(await Event.countDocuments({ action: 'coordinator.closed', subjectId: String(langfang._id) })).toBe(1);
+  expect(await Event.countDocuments({ action: 'user.coordinator_closed', subjectId: String(langfang._id) })).toBe(1);
   // A second attempt finds nobody.
   expect((await close(langfang._id)).status).toBe(404);
 

@@ -2,6 +2,8 @@
 // that nobody classified fails this test), and each role gets exactly the outcome its class allows: the page, a
 // redirect to sign in (visitors), or a refusal (signed-in people of another role).
 import { useTestApp } from '../helpers/app';
+import { makeOrg, makeUser } from '../helpers/builders';
+import { loginAs } from '../helpers/http';
 import { routesOf } from './inventory';
 import { demoWorld, type Agent, type World } from './world';
 
@@ -18,6 +20,8 @@ type Who =
   | 'coordinator'
   | 'regional coordinator'
   | 'Beijing/Tianjin school staff'
+  | 'organisation staff'
+  | 'sponsor staff'
   | 'between sign-in steps';
 
 /** First match wins. Deny by default: a route matching nothing is reported. */
@@ -31,7 +35,9 @@ const RULES: [RegExp, Who][] = [
   [/^\/coordinator\//, 'coordinator'],
   [/^\/partner(\/|$)/, 'partner'],
   [/^\/manage\/mentors$/, 'Beijing/Tianjin school staff'],
-  [/^\/(organisation|manage\/.*)$/, 'staff'],
+  [/^\/organisation$/, 'organisation staff'],
+  [/^\/sponsor\//, 'sponsor staff'],
+  [/^\/manage\/.*$/, 'staff'],
 ];
 
 let world: World;
@@ -42,11 +48,14 @@ beforeAll(async () => {
 
 it('every page gives each role what its class allows, and no page is unclassified', async () => {
   const a = world.agents;
+  const sponsor = t.agent();
+  await loginAs(sponsor, (await makeUser({ role: 'staff', org: (await makeOrg({ kind: 'sponsor' }))._id })).email);
   const roles: [string, Agent, Who[]][] = [
     ['visitor', a.anonymous, ['everyone']],
     ['candidate', a.otherCandidate, ['everyone', 'signed-in', 'candidate']],
-    ['school staff', a.school, ['everyone', 'signed-in', 'staff']],
-    ['partner university staff', a.partner, ['everyone', 'signed-in', 'staff', 'partner']],
+    ['school staff', a.school, ['everyone', 'signed-in', 'organisation staff', 'staff']],
+    ['partner university staff', a.partner, ['everyone', 'signed-in', 'organisation staff', 'staff', 'partner']],
+    ['sponsor staff', sponsor, ['everyone', 'signed-in', 'organisation staff', 'sponsor staff']],
     ['unit coordinator', a.unitCoordinator, ['everyone', 'signed-in', 'coordinator']],
   ];
   const pages = routesOf(t.app).filter((r) => r.method === 'get' && r.params.length === 0);

@@ -1,0 +1,239 @@
+// Sponsors' staff: their incentive programmes — drafted, edited while a draft or returned, and submitted to the
+// regional office for approval.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { RouteDeps } from '.';
+import { INCENTIVE_KINDS, INCENTIVE_PERIODS, type ProgrammeDoc } from '../models/IncentiveProgramme';
+import { ValidationError } from '../server/errors';
+import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
+import { criteriaOf, placesLeft, wholeAward, type ProgrammeInput } from '../server/services/incentives';
+import { countiesOf, hebeiUnits, isHebeiUnit, unitName } from '../server/services/regions';
+import { POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS, options } from '../server/services/taxonomy';
+import { checkbox, many, requiredInt, text } from './schemas';
+
+const day = z
+  .string('validation.date')
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
+  .transform((v) => new Date(`${v}T00:00:00+08:00`))
+  .refine((d) => !Number.isNaN(d.getTime()), 'validation.date');
+
+const programmeSchema = z.object({
+  name: text(100),
+  kind: z.enum(INCENTIVE_KINDS, 'validation.choose'),
+  amount: requiredInt(1, 1_000_000),
+  period: z.enum(INCENTIVE_PERIODS, 'validation.choose'),
+  periods: requiredInt(1, 120),
+  places: requiredInt(1, 10_000),
+  budget: requiredInt(1, 1_000_000_000),
+  startsOn: day,
+  endsOn: day,
+  units: many.pipe(z.array(z.string().refine(isHebeiUnit, 'validation.choose'))),
+  counties: many.pipe(z.array(z.string().regex(/^13\d{4}$/, 'validation.choose'))),
+  ruralOnly: checkbox,
+  stages: many.pipe(z.array(z.enum(STAGE_KEYS as [string, ...string[]], 'validation.choose'))),
+  subjects: many.pipe(z.array(z.enum(SUBJECT_KEYS as [string, ...string[]], 'validation.choose'))),
+  postTypes: many.pipe(z.array(z.enum(POST_TYPE_KEYS as [string, ...string[]], 'validation.choose'))),
+  shortageOnly: checkbox,
+  termsZh: text(2000),
+  termsEn: text(2000),
+});
+
+function toInput(d: z.output<typeof programmeSchema>): ProgrammeInput {
+  return {
+    name: d.name,
+    kind: d.kind,
+    amount: d.amount,
+    period: d.period,
+    periods: d.periods,
+    places: d.places,
+    budget: d.budget,
+    startsOn: d.startsOn,
+    endsOn: d.endsOn,
+    termsZh: d.termsZh,
+    termsEn: d.termsEn,
+    criteria: {
+      units: d.units,
+      counties: d.counties,
+      ruralOnly: d.ruralOnly,
+      stages: d.stages,
+      subjects: d.subjects,
+      postTypes: d.postTypes,
+      shortageOnly: d.shortageOnly,
+    },
+  };
+}
+
+const ymd = (d: Date) => new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+
+/** A stored programme as the form's values. */
+export function valuesOf(p: ProgrammeDoc): Record<string, unknown> {
+  const c = criteriaOf(p);
+  return {
+    name: p.name,
+    kind: p.kind,
+    amount: String(p.amount),
+    period: p.period,
+    periods: String(p.periods),
+    places: String(p.places),
+    budget: String(p.budget),
+    startsOn: ymd(p.startsOn),
+    endsOn: ymd(p.endsOn),
+    termsZh: p.termsZh,
+    termsEn: p.termsEn,
+    units: c.units,
+    counties: c.counties,
+    ruralOnly: c.ruralOnly ? '1' : '',
+    stages: c.stages,
+    subjects: c.subjects,
+    postTypes: c.postTypes,
+    shortageOnly: c.shortageOnly ? '1' : '',
+  };
+}
+
+/** A programme as its pages show it, in the reader's language. */
+export function presentProgramme(p: ProgrammeDoc, req: Request) {
+  const c = criteriaOf(p);
+  const names = (keys: string[], kind: 'stages' | 'subjects' | 'postTypes') => {
+    const all = options(kind, req.locale);
+    return keys.map((k) => all.find((o) => o.value === k)?.label ?? k).join('、');
+  };
+  return {
+    id: String(p._id),
+    name: p.name,
+    sponsorName: p.sponsorName,
+    status: p.status,
+    kindLabel: req.t(`incentives.kinds.${p.kind}`),
+    amountLabel: req.t(`incentives.amount.${p.period}`, { amount: p.amount.toLocaleString('zh-CN'), count: p.periods }),
+    wholeAward: wholeAward(p).toLocaleString('zh-CN'),
+    places: p.places,
+    placesUsed: p.placesUsed,
+    placesLeft: placesLeft(p),
+    budget: p.budget.toLocaleString('zh-CN'),
+    startsOn: ymd(p.startsOn),
+    endsOn: ymd(p.endsOn),
+    terms: req.locale === 'en' ? p.termsEn : p.termsZh,
+    reviewComment: p.reviewComment,
+    criteria: {
+      units: c.units.map((u) => unitName(u, req.locale)).join('、'),
+      counties: c.counties.length,
+      ruralOnly: c.ruralOnly,
+      stages: names(c.stages, 'stages'),
+      subjects: names(c.subjects, 'subjects'),
+      postTypes: names(c.postTypes, 'postTypes'),
+      shortageOnly: c.shortageOnly,
+    },
+    editable: p.status === 'draft' || p.status === 'returned',
+  };
+}
+
+export function sponsorRouter({ services }: RouteDeps): Router {
+  const router = Router();
+  const { incentives } = services;
+  router.use('/sponsor', requireRole('staff'));
+
+  const formLocals = (req: Request, values: Record<string, unknown>) => {
+    const chosen = (k: string) =>
+      Array.isArray(values[k]) ? (values[k] as string[]) : values[k] ? [String(values[k])] : [];
+    const units = hebeiUnits(req.locale);
+    return {
+      kinds: INCENTIVE_KINDS.map((k) => ({ value: k, label: req.t(`incentives.kinds.${k}`) })),
+      periods: INCENTIVE_PERIODS.map((k) => ({ value: k, label: req.t(`incentives.periods.${k}`) })),
+      units: units.map((u) => ({ value: u.code, label: u.name, checked: chosen('units').includes(u.code) })),
+      countyGroups: units.map((u) => ({
+        label: u.name,
+        options: countiesOf(u.code).map((c) => ({
+          value: c.code,
+          label: c.name,
+          selected: chosen('counties').includes(c.code),
+        })),
+      })),
+      stages: options('stages', req.locale).map((o) => ({ ...o, checked: chosen('stages').includes(o.value) })),
+      subjects: options('subjects', req.locale).map((o) => ({ ...o, checked: chosen('subjects').includes(o.value) })),
+      postTypes: options('postTypes', req.locale).map((o) => ({
+        ...o,
+        checked: chosen('postTypes').includes(o.value),
+      })),
+    };
+  };
+
+  router.get('/sponsor/programmes', async (req, res) => {
+    const list = await incentives.mine(actorOf(req));
+    res.render('pages/sponsor/programmes', {
+      title: req.t('incentives.sponsor.title'),
+      programmes: list.map((p) => presentProgramme(p, req)),
+    });
+  });
+
+  router.get('/sponsor/programmes/new', async (req, res) => {
+    await incentives.mine(actorOf(req)); // sponsors only
+    res.render('pages/sponsor/programme-form', {
+      title: req.t('incentives.sponsor.new'),
+      values: {},
+      ...formLocals(req, {}),
+    });
+  });
+
+  router.post('/sponsor/programmes', async (req, res, next) => {
+    const form = parseForm(programmeSchema, req.body);
+    try {
+      if (!form.ok) throw new ValidationError(form.errors);
+      const id = await incentives.create(actorCtx(req), toInput(form.data));
+      req.flash('success', 'incentives.sponsor.saved');
+      res.redirect(303, `/sponsor/programmes/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) return next(err);
+      const values = (req.body ?? {}) as Record<string, unknown>;
+      renderInvalid(
+        res,
+        'pages/sponsor/programme-form',
+        { title: req.t('incentives.sponsor.new'), ...formLocals(req, values) },
+        err.fields,
+        values,
+      );
+    }
+  });
+
+  router.get('/sponsor/programmes/:id', async (req, res) => {
+    const programme = await incentives.get(actorOf(req), String(req.params.id));
+    const values = valuesOf(programme);
+    res.render('pages/sponsor/programme', {
+      title: programme.name,
+      p: presentProgramme(programme, req),
+      values,
+      ...formLocals(req, values),
+    });
+  });
+
+  router.post('/sponsor/programmes/:id', async (req, res, next) => {
+    const id = String(req.params.id);
+    const form = parseForm(programmeSchema, req.body);
+    try {
+      if (!form.ok) throw new ValidationError(form.errors);
+      await incentives.update(actorCtx(req), id, toInput(form.data));
+      req.flash('success', 'incentives.sponsor.saved');
+      res.redirect(303, `/sponsor/programmes/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) return next(err);
+      const programme = await incentives.get(actorOf(req), id);
+      const values = (req.body ?? {}) as Record<string, unknown>;
+      renderInvalid(
+        res,
+        'pages/sponsor/programme',
+        { title: programme.name, p: presentProgramme(programme, req), ...formLocals(req, values) },
+        err.fields,
+        values,
+      );
+    }
+  });
+
+  router.post('/sponsor/programmes/:id/submit', async (req, res) => {
+    const id = String(req.params.id);
+    await incentives.submit(actorCtx(req), id);
+    req.flash('success', 'incentives.sponsor.submitted');
+    res.redirect(303, `/sponsor/programmes/${id}`);
+  });
+
+  return router;
+}

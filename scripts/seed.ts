@@ -7,7 +7,8 @@ import { findPlace } from '../server/services/regions';
 import { vacancyRecord, type VacancyInput } from '../server/services/vacancies';
 import { postTypeYears, stageName, subjectName } from '../server/services/taxonomy';
 import { Announcement } from '../models/Announcement';
-import { Organisation, type OrganisationDoc, type OrgKind } from '../models/Organisation';
+import { Organisation, type OrganisationDoc, type OrgKind, type SponsorType } from '../models/Organisation';
+import { IncentiveProgramme } from '../models/IncentiveProgramme';
 import { JobAlert } from '../models/JobAlert';
 import { Vacancy, type VacancyDoc } from '../models/Vacancy';
 import { Referral } from '../models/Referral';
@@ -40,6 +41,7 @@ interface OrgSeed {
   key: string;
   name: string;
   kind: OrgKind;
+  sponsorType?: SponsorType;
   county: string;
   alliances?: string[];
   parent?: string;
@@ -71,6 +73,8 @@ const ORGS: OrgSeed[] = [
   { key: 'laiyuan', name: '涞源县第一小学', kind: 'school', county: '130630' },
   { key: 'lfbureau', name: '廊坊市教育局', kind: 'bureau', county: '131002' },
   { key: 'zbbureau', name: '张北县教育和体育局', kind: 'bureau', county: '130722' },
+  { key: 'chunhui', name: '春晖乡村教育基金会', kind: 'sponsor', sponsorType: 'foundation', county: '110105' },
+  { key: 'bnuAlumni', name: '北京师范大学校友会', kind: 'sponsor', sponsorType: 'alumni', county: '110108' },
 ];
 
 interface UserSeed {
@@ -99,6 +103,8 @@ export const DEMO_USERS: UserSeed[] = [
   { email: 'careers@demo.cnu.edu.cn', name: 'CNU Careers Office', role: 'staff', org: 'cnu', locale: 'en' },
   { email: 'careers@demo.tjnu.edu.cn', name: '天津师大就业处 刘老师', role: 'staff', org: 'tjnu' },
   { email: 'hr.zbbureau@demo.teachbridge.cn', name: '张北县教体局 人事股 冯老师', role: 'staff', org: 'zbbureau' },
+  { email: 'grants@demo.chunhui.org.cn', name: '春晖基金会 项目官员 韩老师', role: 'staff', org: 'chunhui' },
+  { email: 'alumni@demo.bnu.edu.cn', name: '北师大校友会 秘书处 董老师', role: 'staff', org: 'bnuAlumni' },
   { email: 'candidate@demo.teachbridge.cn', name: '张晓明', role: 'candidate' },
   { email: 'candidate.en@demo.teachbridge.cn', name: 'Li Na', role: 'candidate', locale: 'en' },
 ];
@@ -186,6 +192,7 @@ export async function seedDemo(options: {
         _id: ids.get(o.key),
         name: o.name,
         kind: o.kind,
+        sponsorType: o.sponsorType ?? null,
         province: place.province,
         unitCode: place.unitCode,
         countyCode: place.countyCode,
@@ -249,6 +256,7 @@ export async function seedDemo(options: {
   await seedReferrals(now, passwordHash);
   await seedPlacements(ids, now, passwordHash);
   await seedHistory(ids, now, passwordHash);
+  await seedProgrammes(ids, now);
   await JobAlert.create({
     user: candidate!._id,
     query: 'unit=1307&shortage=1',
@@ -265,6 +273,57 @@ export async function seedDemo(options: {
 }
 
 export const DAY = 86_400_000;
+
+/**
+ * Two sponsors: a foundation whose stipend for rural English and music teachers is approved and shows on matching
+ * vacancies, and a university alumni association whose housing subsidy awaits the regional office's approval.
+ */
+async function seedProgrammes(ids: Map<string, Types.ObjectId>, now: Date) {
+  const cstDay = (offsetDays: number) => {
+    const d = new Date(now.getTime() + 8 * 3600 * 1000 + offsetDays * DAY);
+    return new Date(`${d.toISOString().slice(0, 10)}T00:00:00+08:00`);
+  };
+  await IncentiveProgramme.create([
+    {
+      sponsor: ids.get('chunhui'),
+      sponsorName: '春晖乡村教育基金会',
+      name: '乡村英语、音乐教师留任津贴',
+      kind: 'stipend_topup',
+      amount: 500,
+      period: 'month',
+      periods: 36,
+      criteria: { ruralOnly: true, subjects: ['english', 'music'] },
+      places: 20,
+      budget: 360_000,
+      startsOn: cstDay(-90),
+      endsOn: cstDay(275),
+      termsZh:
+        '在河北农村学校任教英语或音乐的新教师，入职后每月可获 500 元津贴，最长 36 个月。每月须经回访确认仍在岗；回访未答或不在岗时暂停，提前离岗即终止。',
+      termsEn:
+        'New English or music teachers in rural Hebei schools receive 500 yuan a month for up to 36 months. Each month is confirmed by a retention check-in; a missed or negative check-in pauses it, and leaving early ends it.',
+      status: 'approved',
+      approvedAt: cstDay(-95),
+    },
+    {
+      sponsor: ids.get('bnuAlumni'),
+      sponsorName: '北京师范大学校友会',
+      name: '北师大校友赴冀任教住房补贴',
+      kind: 'housing_subsidy',
+      amount: 800,
+      period: 'month',
+      periods: 24,
+      criteria: { units: ['1307', '1306', '1308'], shortageOnly: true },
+      places: 10,
+      budget: 192_000,
+      startsOn: cstDay(0),
+      endsOn: cstDay(365),
+      termsZh: '北京师范大学毕业生到张家口、保定、承德的紧缺学科岗位任教，每月住房补贴 800 元，最长 24 个月。',
+      termsEn:
+        'Beijing Normal University graduates teaching shortage subjects in Zhangjiakou, Baoding or Chengde receive 800 yuan a month towards housing for up to 24 months.',
+      status: 'submitted',
+    },
+  ]);
+}
 
 async function seedPostings(ids: Map<string, Types.ObjectId>, now: Date) {
   const orgs = new Map((await Organisation.find({}).lean<OrganisationDoc[]>()).map((o) => [String(o._id), o] as const));

@@ -137,7 +137,9 @@ export function coordinatorRouter({ services, clock }: RouteDeps): Router {
   router.get('/programmes', async (req, res) => {
     const state = req.query.state === 'approved' ? 'approved' : 'submitted';
     const list = await services.incentives.queue(actorOf(req), state);
+    const summary = await services.awards.summary(actorOf(req));
     res.render('pages/coordinator/programmes', {
+      summary,
       title: req.t('incentives.coordinator.title'),
       state,
       states: (['submitted', 'approved'] as const).map((s) => ({ key: s, current: s === state })),

@@ -1,4 +1,5 @@
 // Placements: the school's view (checklist, status, commitment) and the teacher's own (/me/placement).
+import { presentAward } from './sponsor';
 import { Router } from 'express';
 import type { RouteDeps } from '.';
 import { field, numberField } from '../server/middleware/forms';
@@ -199,11 +200,21 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
         activities: await datedActivities(services, p._id),
       })),
     );
+    const awards = (await services.awards.forTeacher(actorOf(req))).map((a) => presentAward(a, req));
     res.render('pages/placements/mine', {
       title: req.t('placements.mine.title'),
       items,
+      awards,
       kinds: activityKinds(req),
     });
+  });
+
+  // The teacher accepts a sponsored award's terms (and chooses whether the sponsor may see their name).
+  router.post('/me/awards/:id/accept', requireRole('candidate'), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    await services.awards.accept(actorCtx(req), String(req.params.id), body.shareName === '1');
+    req.flash('success', 'incentives.teacher.accepted');
+    res.redirect(303, '/me/placement');
   });
 
   return router;

@@ -7,6 +7,7 @@ import { INCENTIVE_KINDS, INCENTIVE_PERIODS, type ProgrammeDoc } from '../models
 import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
+import type { Awards } from '../server/services/awards';
 import { criteriaOf, placesLeft, wholeAward, type ProgrammeInput } from '../server/services/incentives';
 import { countiesOf, hebeiUnits, isHebeiUnit, unitName } from '../server/services/regions';
 import { POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS, options } from '../server/services/taxonomy';
@@ -128,6 +129,42 @@ export function presentProgramme(p: ProgrammeDoc, req: Request) {
   };
 }
 
+const ymdOrNull = (d: Date | null | undefined) => (d ? ymd(d) : '');
+
+/** An award with its schedule, as the teacher and the sponsor read it. */
+export function presentAward(
+  a: Awaited<ReturnType<Awards['forTeacher']>>[number] & { teacherName?: string | null; due?: number; paid?: number },
+  req: Request,
+) {
+  const { award, programme, schedule, placement } = a;
+  return {
+    id: String(award._id),
+    placeNo: award.placeNo + 1,
+    name: award.name,
+    sponsorName: programme?.sponsorName ?? '',
+    status: award.status,
+    amountLabel: req.t(`incentives.amount.${award.period}`, {
+      amount: award.amount.toLocaleString('zh-CN'),
+      count: award.periods,
+    }),
+    terms: programme ? (req.locale === 'en' ? programme.termsEn : programme.termsZh) : '',
+    shareName: award.shareName,
+    teacherName: a.teacherName ?? null,
+    school: placement?.schoolName ?? '',
+    start: ymdOrNull(placement?.startDate),
+    due: (a.due ?? 0).toLocaleString('zh-CN'),
+    paid: (a.paid ?? 0).toLocaleString('zh-CN'),
+    awaitingAcceptance: award.status === 'reserved',
+    schedule: schedule.map((r) => ({
+      period: r.period,
+      endsAt: ymd(r.endsAt),
+      amount: r.amount.toLocaleString('zh-CN'),
+      status: r.status,
+      due: r.status === 'due',
+    })),
+  };
+}
+
 export function sponsorRouter({ services }: RouteDeps): Router {
   const router = Router();
   const { incentives } = services;
@@ -195,12 +232,25 @@ export function sponsorRouter({ services }: RouteDeps): Router {
     }
   });
 
+  const fundedOf = async (req: Request, programme: ProgrammeDoc) => {
+    if (programme.status !== 'approved' && programme.status !== 'closed') return null;
+    const f = await services.awards.forSponsor(actorOf(req), programme);
+    return {
+      rows: f.rows.map((r) => presentAward(r, req)),
+      retention: f.retention,
+      committed: f.committed.toLocaleString('zh-CN'),
+      due: f.due.toLocaleString('zh-CN'),
+      paid: f.paid.toLocaleString('zh-CN'),
+    };
+  };
+
   router.get('/sponsor/programmes/:id', async (req, res) => {
     const programme = await incentives.get(actorOf(req), String(req.params.id));
     const values = valuesOf(programme);
     res.render('pages/sponsor/programme', {
       title: programme.name,
       p: presentProgramme(programme, req),
+      funded: await fundedOf(req, programme),
       values,
       ...formLocals(req, values),
     });
@@ -226,6 +276,15 @@ export function sponsorRouter({ services }: RouteDeps): Router {
         values,
       );
     }
+  });
+
+  // The sponsor records one due period of an award as paid (TeachBridge moves no money).
+  router.post('/sponsor/awards/:id/paid', async (req, res) => {
+    const period = Number((req.body as Record<string, unknown> | undefined)?.period);
+    const id = String(req.params.id);
+    const programme = await services.awards.markPaid(actorCtx(req), id, Number.isInteger(period) ? period : -1);
+    req.flash('success', 'incentives.funded.recorded');
+    res.redirect(303, `/sponsor/programmes/${programme}`);
   });
 
   router.post('/sponsor/programmes/:id/submit', async (req, res) => {

@@ -800,6 +800,7 @@ class ScaleSeed {
       _id: rec._id,
       name: rec.name,
       kind: fields.kind,
+      sponsorType: null,
       province: rec.province,
       unitCode: rec.place.unitCode,
       countyCode: rec.place.countyCode,

@@ -33,6 +33,7 @@ import { Alerts } from './services/alerts';
 import { Announcements } from './services/announcements';
 import { Jobs } from './services/jobs';
 import { Incentives } from './services/incentives';
+import { Awards } from './services/awards';
 import { Catalogue } from './services/catalogue';
 import { publicPageCache } from './middleware/publicCache';
 import { Organisations } from './services/organisations';
@@ -91,7 +92,9 @@ export function createServices(deps: AppDeps) {
   });
   const cipher = new FieldCipher(config.dataKey);
   const profiles = new Profiles(cipher, events);
+  const awards = new Awards({ clock, events });
   const placements = new Placements({
+    awards,
     clock,
     events,
     notify,
@@ -152,6 +155,7 @@ export function createServices(deps: AppDeps) {
     jobs,
     catalogue,
     incentives,
+    awards,
     alerts,
     cipher,
     profiles,
@@ -170,6 +174,13 @@ export function serviceJobs(services: Services): Job[] {
     { name: 'privacy-retention', periodMs: 24 * 60 * 60 * 1000, run: (now) => services.personalData.runRetention(now) },
     { name: 'overdue-checklists', periodMs: 6 * 60 * 60 * 1000, run: (now) => services.placements.remindOverdue(now) },
   ];
+}
+
+/** What a session holds besides its cookie, to tell whether a request changed it. */
+function sessionData(req: express.Request): string {
+  if (!req.session) return '';
+  const { cookie: _cookie, ...data } = req.session as unknown as Record<string, unknown>;
+  return JSON.stringify(data);
 }
 
 export function createApp(deps: AppDeps) {
@@ -276,6 +287,19 @@ export function createApp(deps: AppDeps) {
       next(err);
     }),
   );
+
+  // A redirect that changed the session waits for it to be stored. express-session stores it while holding back
+  // the response's last byte, but the headers are already out, and a browser follows a redirect on its headers: the
+  // next request (the two-step code page after the password, say) could arrive before the session it needs.
+  app.use((req, res, next) => {
+    const before = { id: req.sessionID, data: sessionData(req) };
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session || (req.sessionID === before.id && sessionData(req) === before.data)) return redirect(...args);
+      req.session.save((err) => (err ? next(new SessionNotSavedError(err)) : redirect(...args)));
+    }) as typeof res.redirect;
+    next();
+  });
 
   // Passport: only { id, v } in the session; v is the user's sessionVersion (bumped on password change).
   const auth = new passport.Passport();

@@ -1,5 +1,6 @@
 // Placements: created exactly once when an application is signed; onboarding checklist; service commitment with
 // suspensions; the status a placement moves through. The rules are pure functions below, tested on their own.
+import type { Awards } from './awards';
 import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Notify } from '../mail/notify';
@@ -130,6 +131,8 @@ export interface PlacementDeps {
   outbox: Outbox;
   baseUrl: string;
   secret: string;
+  /** Incentive awards: places reserved when a placement is created, released or ended when it ends. */
+  awards?: Awards;
 }
 
 const REMIND_AFTER = 14 * DAY;
@@ -210,6 +213,7 @@ export class Placements {
         { type: 'Placement', id: String(placement._id) },
         { application: String(app._id) },
       );
+      await this.d.awards?.reserveFor(placement);
       return placement;
     } catch (err) {
       if (isDuplicateKey(err)) return null;
@@ -546,6 +550,9 @@ export class Placements {
     if (result.modifiedCount !== 1) throw new ConflictError('postings.errors.changedMeanwhile');
     // An ended placement frees its mentor's place for the next new teacher.
     if (['completed', 'left_early', 'transferred'].includes(to)) await MentorSlot.deleteMany({ placement: p._id });
+    // Leaving before the start gives sponsored places back; leaving after it ends the awards.
+    if (['left_early', 'transferred'].includes(to))
+      await this.d.awards?.placementEnded(p._id, p.status !== 'onboarding');
     await this.d.events.record(ctx, `placement.${move}`, { type: 'Placement', id }, { from: p.status, to });
   }
 }

@@ -1,0 +1,325 @@
+// Awards of incentive programmes: a place reserved for a teacher when their placement is created on a vacancy the
+// programme funds (so places go first to the earliest contracts), accepted by the teacher, released if the placement
+// never starts and ended if the teacher leaves early. Payments are not stored as a plan but derived: a period falls
+// due only when the check-in covering it (the first on or after the period's end) confirms the teacher in post; a
+// missed or negative check-in pauses the periods it covers. Sponsors record what they paid; nothing moves money.
+import { Types, trusted } from 'mongoose';
+import type { Clock } from '../clock';
+import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError } from '../errors';
+import { Award, AwardPayment, AwardPlace, type AwardDoc } from '../../models/Award';
+import type { CheckInDoc } from '../../models/CheckIn';
+import { CheckIn } from '../../models/CheckIn';
+import { IncentiveProgramme, type ProgrammeDoc } from '../../models/IncentiveProgramme';
+import { Placement, type PlacementDoc } from '../../models/Placement';
+import { User } from '../../models/User';
+import { Vacancy } from '../../models/Vacancy';
+import type { Actor, Ctx } from './actor';
+import type { Events } from './events';
+import { approvedProgrammes, criteriaOf, isOffered, matches, wholeAward } from './incentives';
+import { addMonths, retention } from './placements';
+
+export type PeriodStatus = 'awaiting_acceptance' | 'scheduled' | 'due' | 'paid' | 'paused' | 'cancelled';
+
+export interface PeriodRow {
+  period: number;
+  endsAt: Date;
+  amount: number;
+  status: PeriodStatus;
+}
+
+/** When period `k` (from 1) of an award ends: a month or a year after the previous; a one-off grant at the start. */
+export function periodEnd(start: Date, period: string, k: number): Date {
+  if (period === 'once') return start;
+  return addMonths(start, period === 'year' ? 12 * k : k);
+}
+
+/** The places a programme can fund: the fewer of its places and the whole awards its budget covers. */
+export function capOf(p: Pick<ProgrammeDoc, 'places' | 'budget' | 'amount' | 'periods'>): number {
+  return Math.min(p.places, Math.floor(p.budget / wholeAward(p)));
+}
+
+/**
+ * An award's periods and where each stands. `checkIns` are the placement's, `paid` the periods recorded as paid.
+ */
+export function scheduleOf(
+  award: Pick<AwardDoc, 'status' | 'amount' | 'period' | 'periods'>,
+  placement: Pick<PlacementDoc, 'startDate' | 'leftAt'>,
+  checkIns: Pick<CheckInDoc, 'dueAt' | 'status' | 'answer'>[],
+  paid: Set<number>,
+): PeriodRow[] {
+  if (award.status === 'released') return [];
+  const ordered = [...checkIns].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  const rows: PeriodRow[] = [];
+  for (let k = 1; k <= award.periods; k += 1) {
+    const endsAt = periodEnd(placement.startDate, award.period, k);
+    let status: PeriodStatus;
+    if (paid.has(k)) status = 'paid';
+    else if (award.status === 'reserved') status = 'awaiting_acceptance';
+    else if (placement.leftAt && placement.leftAt.getTime() < endsAt.getTime()) status = 'cancelled';
+    else {
+      const covering = ordered.find((c) => c.dueAt.getTime() >= endsAt.getTime());
+      if (!covering || covering.status === 'sent') status = 'scheduled';
+      else if (covering.status === 'answered' && covering.answer?.inPost) status = 'due';
+      else status = 'paused';
+    }
+    rows.push({ period: k, endsAt, amount: award.amount, status });
+  }
+  return rows;
+}
+
+export class Awards {
+  constructor(private readonly d: { clock: Clock; events: Events }) {}
+
+  /**
+   * Reserves a place in every programme offered now that funds this placement's vacancy, while places remain.
+   * Called when the placement is created (a signed contract), so places go to contracts in the order they are signed.
+   */
+  async reserveFor(placement: Pick<PlacementDoc, '_id' | 'vacancy' | 'teacher'>): Promise<number> {
+    const vacancy = await Vacancy.findById(placement.vacancy)
+      .select({ unitCode: 1, countyCode: 1, stage: 1, subject: 1, postType: 1, shortage: 1 })
+      .lean();
+    if (!vacancy) return 0;
+    const now = this.d.clock.now();
+    const programmes = (await approvedProgrammes()).filter((p) => isOffered(p, now) && matches(criteriaOf(p), vacancy));
+    let reserved = 0;
+    for (const p of programmes) {
+      if (await Award.exists({ programme: p._id, placement: placement._id })) continue;
+      const placeNo = await this.claimPlace(p);
+      if (placeNo === null) continue;
+      try {
+        await Award.create({
+          programme: p._id,
+          sponsor: p.sponsor,
+          placement: placement._id,
+          teacher: placement.teacher,
+          placeNo,
+          name: p.name,
+          kind: p.kind,
+          amount: p.amount,
+          period: p.period,
+          periods: p.periods,
+          reservedAt: now,
+        });
+        reserved += 1;
+        await this.d.events.record(
+          { actor: null },
+          'award.reserved',
+          { type: 'Placement', id: String(placement._id) },
+          {
+            programme: String(p._id),
+            placeNo,
+          },
+        );
+      } catch (err) {
+        // Another call reserved for this placement meanwhile: give this place back.
+        await AwardPlace.deleteOne({ _id: `${String(p._id)}:${placeNo}` });
+        if (!isDuplicateKey(err)) throw err;
+      }
+      await this.recount(p._id);
+    }
+    return reserved;
+  }
+
+  /** The first free place below the programme's cap, claimed by a unique insert; null when none is left. */
+  private async claimPlace(p: ProgrammeDoc): Promise<number | null> {
+    const cap = capOf(p);
+    for (let n = 0; n < cap; n += 1) {
+      try {
+        await AwardPlace.create({ _id: `${String(p._id)}:${n}`, programme: p._id, at: this.d.clock.now() });
+        return n;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    return null;
+  }
+
+  /** The programme's count of places taken, for display and for hiding a full programme from the board. */
+  private async recount(programmeId: Types.ObjectId): Promise<void> {
+    const used = await AwardPlace.countDocuments({ programme: programmeId });
+    await IncentiveProgramme.updateOne({ _id: programmeId }, { $set: { placesUsed: used } });
+  }
+
+  /**
+   * The placement ended: before it started (still onboarding) its places go back to the programmes; after, the
+   * awards end and nothing more falls due.
+   */
+  async placementEnded(placementId: Types.ObjectId, startedBefore: boolean): Promise<void> {
+    const awards = await Award.find({ placement: placementId }).lean<AwardDoc[]>();
+    for (const a of awards) {
+      if (a.status === 'released' || a.status === 'ended') continue;
+      if (startedBefore) {
+        await Award.updateOne(
+          { _id: a._id, status: a.status },
+          { $set: { status: 'ended', endedAt: this.d.clock.now() } },
+        );
+      } else {
+        const done = await Award.updateOne(
+          { _id: a._id, status: a.status },
+          { $set: { status: 'released', endedAt: this.d.clock.now() } },
+        );
+        if (done.modifiedCount === 1) {
+          await AwardPlace.deleteOne({ _id: `${String(a.programme)}:${a.placeNo}` });
+          await this.recount(a.programme);
+        }
+      }
+    }
+  }
+
+  /** The teacher's awards with their schedules. */
+  async forTeacher(actor: Actor) {
+    if (actor.role !== 'candidate') throw new ForbiddenError();
+    const awards = await Award.find({ teacher: actor.id, status: trusted({ $ne: 'released' }) })
+      .sort({ reservedAt: -1 })
+      .lean<AwardDoc[]>();
+    return Promise.all(awards.map((a) => this.withSchedule(a)));
+  }
+
+  private async withSchedule(a: AwardDoc) {
+    const [placement, checkIns, payments, programme] = await Promise.all([
+      Placement.findById(a.placement).lean<PlacementDoc>(),
+      CheckIn.find({ placement: a.placement }).lean<CheckInDoc[]>(),
+      AwardPayment.find({ award: a._id }).lean(),
+      IncentiveProgramme.findById(a.programme).lean<ProgrammeDoc>(),
+    ]);
+    const schedule = placement ? scheduleOf(a, placement, checkIns, new Set(payments.map((p) => p.period))) : [];
+    return { award: a, placement, programme, schedule };
+  }
+
+  /** The teacher accepts the award's terms, and says whether the sponsor may see their name. */
+  async accept(ctx: Ctx & { actor: Actor }, awardId: string, shareName: boolean): Promise<void> {
+    const award = Types.ObjectId.isValid(awardId) ? await Award.findById(awardId).lean<AwardDoc>() : null;
+    if (!award || String(award.teacher) !== ctx.actor.id) throw new NotFoundError();
+    if (award.status !== 'reserved') throw new ConflictError('incentives.errors.notAwaitingAcceptance');
+    const done = await Award.updateOne(
+      { _id: award._id, status: 'reserved' },
+      { $set: { status: 'active', acceptedAt: this.d.clock.now(), shareName } },
+    );
+    if (done.modifiedCount !== 1) throw new ConflictError('incentives.errors.notAwaitingAcceptance');
+    await this.d.events.record(
+      ctx,
+      'award.accepted',
+      { type: 'Placement', id: String(award.placement) },
+      {
+        award: awardId,
+        shareName,
+      },
+    );
+  }
+
+  /** A sponsor's view of one programme's awards: names only where the teacher agreed; amounts due and paid. */
+  async forSponsor(actor: Actor, programme: ProgrammeDoc) {
+    if (actor.role !== 'staff' || String(programme.sponsor) !== actor.organisationId) throw new NotFoundError();
+    const awards = await Award.find({ programme: programme._id, status: trusted({ $ne: 'released' }) })
+      .sort({ placeNo: 1 })
+      .lean<AwardDoc[]>();
+    const rows = await Promise.all(awards.map((a) => this.withSchedule(a)));
+    const teachers = new Map(
+      (
+        await User.find({ _id: trusted({ $in: awards.filter((a) => a.shareName).map((a) => a.teacher) }) })
+          .select({ name: 1 })
+          .lean()
+      ).map((u) => [String(u._id), u.name]),
+    );
+    const sum = (list: PeriodRow[], statuses: PeriodStatus[]) =>
+      list.filter((r) => statuses.includes(r.status)).reduce((s, r) => s + r.amount, 0);
+    // Retention after a year: the funded teachers against comparable unfunded ones (placements on vacancies the
+    // programme would fund, without its award). Counts only; shares of fewer than three are not shown.
+    const funded = rows.map((r) => r.placement).filter((p): p is PlacementDoc => p !== null);
+    const fundedIds = new Set(funded.map((p) => String(p._id)));
+    const all = await Placement.find({}).lean<PlacementDoc[]>();
+    const facts = new Map(
+      (
+        await Vacancy.find({ _id: trusted({ $in: [...new Set(all.map((p) => String(p.vacancy)))] }) })
+          .select({ unitCode: 1, countyCode: 1, stage: 1, subject: 1, postType: 1, shortage: 1 })
+          .lean()
+      ).map((v) => [String(v._id), v]),
+    );
+    const comparable = all.filter((p) => {
+      const v = facts.get(String(p.vacancy));
+      return !fundedIds.has(String(p._id)) && v !== undefined && matches(criteriaOf(programme), v);
+    });
+    const now = this.d.clock.now();
+    const oneYear = (list: PlacementDoc[]) => {
+      const r = retention(list, now).oneYear;
+      return { ...r, percent: r.base >= 3 ? r.percent : null };
+    };
+    return {
+      retention: { funded: oneYear(funded), comparable: oneYear(comparable) },
+      rows: rows.map((r) => ({
+        ...r,
+        teacherName: r.award.shareName ? (teachers.get(String(r.award.teacher)) ?? null) : null,
+        due: sum(r.schedule, ['due']),
+        paid: sum(r.schedule, ['paid']),
+      })),
+      committed: rows.reduce(
+        (s, r) =>
+          s +
+          (r.award.status === 'ended' ? sum(r.schedule, ['due', 'paid', 'paused']) : r.award.amount * r.award.periods),
+        0,
+      ),
+      paid: rows.reduce((s, r) => s + sum(r.schedule, ['paid']), 0),
+      due: rows.reduce((s, r) => s + sum(r.schedule, ['due']), 0),
+    };
+  }
+
+  /**
+   * For coordinators, within their scope: hires (placements) with and without a sponsored award, and how many of
+   * each were still in post a year after starting.
+   */
+  async summary(actor: Actor) {
+    if (actor.role !== 'coordinator') throw new ForbiddenError();
+    const placements = await Placement.find(actor.scopeUnit ? { unitCode: actor.scopeUnit } : {}).lean<
+      PlacementDoc[]
+    >();
+    const awarded = new Set(
+      (
+        await Award.find({ status: trusted({ $ne: 'released' }) })
+          .select({ placement: 1 })
+          .lean()
+      ).map((a) => String(a.placement)),
+    );
+    const withAward = placements.filter((p) => awarded.has(String(p._id)));
+    const without = placements.filter((p) => !awarded.has(String(p._id)));
+    const now = this.d.clock.now();
+    return {
+      with: { hires: withAward.length, oneYear: retention(withAward, now).oneYear },
+      without: { hires: without.length, oneYear: retention(without, now).oneYear },
+    };
+  }
+
+  /** The sponsor records a due period as paid, once. */
+  async markPaid(ctx: Ctx & { actor: Actor }, awardId: string, period: number): Promise<string> {
+    const award = Types.ObjectId.isValid(awardId) ? await Award.findById(awardId).lean<AwardDoc>() : null;
+    if (!award || String(award.sponsor) !== ctx.actor.organisationId || ctx.actor.role !== 'staff') {
+      throw new NotFoundError();
+    }
+    const { schedule } = await this.withSchedule(award);
+    const row = schedule.find((r) => r.period === period);
+    if (!row || row.status !== 'due') throw new ConflictError('incentives.errors.notDue');
+    try {
+      await AwardPayment.create({
+        _id: `${awardId}:${period}`,
+        award: award._id,
+        period,
+        amount: row.amount,
+        at: this.d.clock.now(),
+        by: ctx.actor.id,
+      });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new ConflictError('incentives.errors.notDue');
+      throw err;
+    }
+    await this.d.events.record(
+      ctx,
+      'award.paid',
+      { type: 'Placement', id: String(award.placement) },
+      {
+        award: awardId,
+        period,
+        amount: row.amount,
+      },
+    );
+    return String(award.programme);
+  }
+}

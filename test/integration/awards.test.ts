@@ -1,0 +1,203 @@
+// Awards tied to retention: a place reserved when a contract is signed on a funded vacancy (never more than the
+// budget, also when placements start at once), accepted by the teacher, released if the placement never starts;
+// payments due only after a check-in confirms the teacher in post; names shown to the sponsor only with consent.
+import { Award, AwardPlace } from '../../models/Award';
+import { CheckIn } from '../../models/CheckIn';
+import { IncentiveProgramme } from '../../models/IncentiveProgramme';
+import { Placement } from '../../models/Placement';
+import { toActor } from '../../server/services/actor';
+import { addMonths } from '../../server/services/placements';
+import { useTestApp } from '../helpers/app';
+import { makeOrg, makeUser } from '../helpers/builders';
+import { makeCandidate } from '../helpers/candidates';
+import { csrfFrom, loginAs } from '../helpers/http';
+import { makeOpenVacancy } from '../helpers/postings';
+
+const t = useTestApp({ start: new Date('2026-09-10T02:00:00Z') });
+const START = new Date('2026-09-01T00:00:00+08:00');
+
+async function fundedSetup(fields: { places?: number; budget?: number } = {}) {
+  const sponsor = await makeOrg({ kind: 'sponsor', county: '110105', name: '春晖乡村教育基金会' });
+  const programme = await IncentiveProgramme.create({
+    sponsor: sponsor._id,
+    sponsorName: sponsor.name,
+    name: '乡村英语教师津贴',
+    kind: 'stipend_topup',
+    amount: 500,
+    period: 'month',
+    periods: 3,
+    criteria: { ruralOnly: true, subjects: ['english'] },
+    places: fields.places ?? 5,
+    budget: fields.budget ?? 3000, // two teachers' whole awards (500 × 3)
+    startsOn: new Date('2026-08-01T00:00:00+08:00'),
+    endsOn: new Date('2027-07-31T00:00:00+08:00'),
+    termsZh: '每月 500 元，须经回访确认在岗。',
+    termsEn: '500 yuan a month, each confirmed by a check-in.',
+    status: 'approved',
+  });
+  const school = await makeOrg({ county: '130722' }); // 张北县, rural
+  const staff = await makeUser({ role: 'staff', org: school._id });
+  const vacancy = await makeOpenVacancy(school, {
+    headcount: 5,
+    certificateType: 'junior',
+    postType: 'special_post',
+    pipeline: 'contract',
+    deadline: new Date(t.clock.now().getTime() + 20 * 86_400_000),
+  });
+  return { sponsor, programme, school, staff, vacancy };
+}
+
+/** A candidate hired into the vacancy through the pipeline (the placement is created on signing). */
+async function hire(setup: Awaited<ReturnType<typeof fundedSetup>>, name: string) {
+  const { user, actor } = await makeCandidate(t, name);
+  const id = await t.services.applications.apply({ actor }, String(setup.vacancy._id), {
+    statement: '',
+    consent: true,
+  });
+  const staffActor = toActor(setup.staff);
+  for (let i = 0; i < 2; i += 1) await t.services.applications.move({ actor: staffActor }, id, { action: 'advance' });
+  await t.services.applications.recordScores({ actor: staffActor }, id, { written: null, interview: 85 });
+  await t.services.applications.move({ actor: staffActor }, id, { action: 'advance' });
+  await t.services.applications.answerOffer({ actor }, id, true);
+  await t.services.applications.move({ actor: staffActor }, id, { action: 'advance', contractDate: START });
+  const placement = (await Placement.findOne({ application: id }).lean())!;
+  return { user, placement, staffActor };
+}
+
+it('places go to contracts in signing order up to the budget; a placement that never starts gives its place back', async () => {
+  const setup = await fundedSetup();
+  const first = await hire(setup, '甲老师');
+  const second = await hire(setup, '乙老师');
+  const third = await hire(setup, '丙老师');
+  const awards = await Award.find({ programme: setup.programme._id }).sort({ placeNo: 1 }).lean();
+  expect(awards.map((a) => [String(a.placement), a.placeNo, a.status])).toEqual([
+    [String(first.placement._id), 0, 'reserved'],
+    [String(second.placement._id), 1, 'reserved'],
+  ]);
+  expect((await IncentiveProgramme.findById(setup.programme._id).lean())!.placesUsed).toBe(2);
+  // Full: the board no longer offers it.
+  expect((await t.agent().get(`/jobs/${String(setup.vacancy._id)}`)).text).not.toContain('乡村英语教师津贴');
+
+  // The second teacher leaves before starting: the place is released, and a later contract may take it.
+  await t.services.placements.move({ actor: second.staffActor }, String(second.placement._id), 'leave', {
+    reason: 'family',
+  });
+  expect((await Award.findOne({ placement: second.placement._id }).lean())!.status).toBe('released');
+  expect(await AwardPlace.countDocuments({ programme: setup.programme._id })).toBe(1);
+  await t.services.awards.reserveFor(third.placement);
+  expect(await Award.findOne({ placement: third.placement._id }).lean()).toMatchObject({ placeNo: 1 });
+});
+
+it('placements starting at the same moment never take more places than the budget covers', async () => {
+  const setup = await fundedSetup({ places: 10, budget: 4500 }); // three whole awards
+  const placements = await Promise.all(
+    Array.from({ length: 8 }, async (_, i) => {
+      const { user } = await makeCandidate(t, `并发${i}`);
+      return Placement.create({
+        application: new (await import('mongoose')).Types.ObjectId(),
+        teacher: user._id,
+        school: setup.school._id,
+        postedBy: setup.school._id,
+        vacancy: setup.vacancy._id,
+        unitCode: '1307',
+        countyCode: '130722',
+        postType: 'special_post',
+        startDate: START,
+      });
+    }),
+  );
+  await Promise.all(placements.map((p) => t.services.awards.reserveFor(p)));
+  const awards = await Award.find({ programme: setup.programme._id }).lean();
+  expect(awards).toHaveLength(3);
+  expect(awards.map((a) => a.placeNo).sort()).toEqual([0, 1, 2]);
+  expect(awards.reduce((s, a) => s + a.amount * a.periods, 0)).toBeLessThanOrEqual(4500);
+});
+
+it('the teacher accepts; a period falls due only when its check-in confirms them in post; the sponsor records it paid once', async () => {
+  const setup = await fundedSetup();
+  const shared = await hire(setup, '宁静');
+  const quiet = await hire(setup, '沈默');
+  const teacher = t.agent();
+  await loginAs(teacher, shared.user.email);
+  const mine = await teacher.get('/me/placement');
+  expect(mine.text).toContain('乡村英语教师津贴');
+  expect(mine.text).toContain('待教师确认条款');
+  const award = (await Award.findOne({ placement: shared.placement._id }).lean())!;
+  // Nobody else accepts it for them.
+  const other = t.agent();
+  await loginAs(other, quiet.user.email);
+  const otherPage = await other.get('/me/placement');
+  expect(
+    (
+      await other
+        .post(`/me/awards/${String(award._id)}/accept`)
+        .type('form')
+        .send({ _csrf: csrfFrom(otherPage.text), shareName: '1' })
+    ).status,
+  ).toBe(404);
+  const accepted = await teacher
+    .post(`/me/awards/${String(award._id)}/accept`)
+    .type('form')
+    .send({ _csrf: csrfFrom(mine.text), shareName: '1' });
+  expect(accepted.status).toBe(303);
+  // The other teacher accepts without sharing their name.
+  const quietAward = (await Award.findOne({ placement: quiet.placement._id }).lean())!;
+  await other
+    .post(`/me/awards/${String(quietAward._id)}/accept`)
+    .type('form')
+    .send({ _csrf: csrfFrom(otherPage.text) });
+
+  // Check-ins: the one-month one confirms her in post, the three-month one was missed.
+  const checkIn = (months: number, status: 'answered' | 'missed', inPost: boolean | null) =>
+    CheckIn.create({
+      _id: `${String(shared.placement._id)}:${months}`,
+      placement: shared.placement._id,
+      postedBy: setup.school._id,
+      dueAt: addMonths(START, months),
+      status,
+      sentAt: addMonths(START, months),
+      answer: { inPost },
+    });
+  await checkIn(1, 'answered', true);
+  await checkIn(3, 'missed', null);
+  const schedule = (await teacher.get('/me/placement')).text;
+  expect(schedule).toMatch(/<td>1<\/td><td>[\d-]+<\/td><td>500<\/td><td>应付<\/td>/);
+  expect(schedule).toMatch(/<td>2<\/td><td>[\d-]+<\/td><td>500<\/td><td>暂停（回访未答或不在岗）<\/td>/);
+
+  // The sponsor: her name (she agreed), a number for the other; one due period, recorded paid once.
+  const sponsorStaff = await makeUser({ role: 'staff', org: setup.sponsor._id });
+  const sponsor = t.agent();
+  await loginAs(sponsor, sponsorStaff.email);
+  const page = await sponsor.get(`/sponsor/programmes/${String(setup.programme._id)}`);
+  expect(page.text).toContain('宁静');
+  expect(page.text).not.toContain('沈默');
+  expect(page.text).toContain('第 2 位受资助教师');
+  expect(page.text).toContain('已承诺 3,000 元 · 应付未付 500 元 · 已付 0 元');
+  const pay = (period: number, agent = sponsor, token = csrfFrom(page.text)) =>
+    agent
+      .post(`/sponsor/awards/${String(award._id)}/paid`)
+      .type('form')
+      .send({ _csrf: token, period: String(period) });
+  expect((await pay(2)).status).toBe(409); // paused: not due
+  expect((await pay(1)).status).toBe(303);
+  expect((await pay(1)).status).toBe(409); // once
+  expect((await sponsor.get(`/sponsor/programmes/${String(setup.programme._id)}`)).text).toContain(
+    '已承诺 3,000 元 · 应付未付 0 元 · 已付 500 元',
+  );
+  // Another sponsor cannot record anything on it.
+  const rival = t.agent();
+  await loginAs(rival, (await makeUser({ role: 'staff', org: (await makeOrg({ kind: 'sponsor' }))._id })).email);
+  const rivalPage = await rival.get('/sponsor/programmes/new');
+  expect((await pay(2, rival, csrfFrom(rivalPage.text))).status).toBe(404);
+
+  // Leaving early ends the award: periods after the departure are cancelled, the place stays taken.
+  await t.services.placements.move({ actor: shared.staffActor }, String(shared.placement._id), 'activate');
+  await t.services.placements.move({ actor: shared.staffActor }, String(shared.placement._id), 'leave', {
+    reason: 'distance',
+    at: addMonths(START, 2),
+  });
+  expect((await Award.findById(award._id).lean())!.status).toBe('ended');
+  const after = (await teacher.get('/me/placement')).text;
+  expect(after).toMatch(/<td>3<\/td><td>[\d-]+<\/td><td>500<\/td><td>已取消（已离岗）<\/td>/);
+  expect(after).toMatch(/<td>1<\/td><td>[\d-]+<\/td><td>500<\/td><td>已付<\/td>/);
+});

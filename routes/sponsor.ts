@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { INCENTIVE_KINDS, INCENTIVE_PERIODS, type ProgrammeDoc } from '../models/IncentiveProgramme';
 import { ValidationError } from '../server/errors';
-import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { listField, numberField, parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import type { Awards } from '../server/services/awards';
 import { criteriaOf, placesLeft, wholeAward, type ProgrammeInput } from '../server/services/incentives';
@@ -171,8 +171,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
   router.use('/sponsor', requireRole('staff'));
 
   const formLocals = (req: Request, values: Record<string, unknown>) => {
-    const chosen = (k: string) =>
-      Array.isArray(values[k]) ? (values[k] as string[]) : values[k] ? [String(values[k])] : [];
+    const chosen = (k: string) => listField(values, k);
     const units = hebeiUnits(req.locale);
     return {
       kinds: INCENTIVE_KINDS.map((k) => ({ value: k, label: req.t(`incentives.kinds.${k}`) })),
@@ -280,7 +279,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
 
   // The sponsor records one due period of an award as paid (TeachBridge moves no money).
   router.post('/sponsor/awards/:id/paid', async (req, res) => {
-    const period = Number((req.body as Record<string, unknown> | undefined)?.period);
+    const period = numberField(req.body, 'period');
     const id = String(req.params.id);
     const programme = await services.awards.markPaid(actorCtx(req), id, Number.isInteger(period) ? period : -1);
     req.flash('success', 'incentives.funded.recorded');

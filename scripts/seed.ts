@@ -8,7 +8,10 @@ import { vacancyRecord, type VacancyInput } from '../server/services/vacancies';
 import { postTypeYears, stageName, subjectName } from '../server/services/taxonomy';
 import { Announcement } from '../models/Announcement';
 import { Organisation, type OrganisationDoc, type OrgKind, type SponsorType } from '../models/Organisation';
-import { IncentiveProgramme } from '../models/IncentiveProgramme';
+import { IncentiveProgramme, type ProgrammeDoc } from '../models/IncentiveProgramme';
+import { Award, AwardPayment, AwardPlace } from '../models/Award';
+import { capOf, scheduleOf } from '../server/services/awards';
+import { criteriaOf, matches } from '../server/services/incentives';
 import { JobAlert } from '../models/JobAlert';
 import { Vacancy, type VacancyDoc } from '../models/Vacancy';
 import { Referral } from '../models/Referral';
@@ -20,7 +23,7 @@ import { evaluateEligibility } from '../server/services/eligibility';
 import { fromProfile, stagesOf } from '../server/services/applications';
 import { maskName, total } from '../server/services/selection';
 import { User } from '../models/User';
-import { Placement, type PLACEMENT_STATES } from '../models/Placement';
+import { Placement, type PlacementDoc, type PLACEMENT_STATES } from '../models/Placement';
 import { CheckIn } from '../models/CheckIn';
 import { Mentor, MentorActivity, MentorSlot } from '../models/Mentor';
 import { addMonths, CHECKLIST, checkInSchedule, commitmentEnd } from '../server/services/placements';
@@ -295,14 +298,15 @@ async function seedProgrammes(ids: Map<string, Types.ObjectId>, now: Date) {
       criteria: { ruralOnly: true, subjects: ['english', 'music'] },
       places: 20,
       budget: 360_000,
-      startsOn: cstDay(-90),
+      // Running since the 2024 recruitment, so each cohort of the demo has funded teachers.
+      startsOn: new Date('2024-08-01T00:00:00+08:00'),
       endsOn: cstDay(275),
       termsZh:
         '在河北农村学校任教英语或音乐的新教师，入职后每月可获 500 元津贴，最长 36 个月。每月须经回访确认仍在岗；回访未答或不在岗时暂停，提前离岗即终止。',
       termsEn:
         'New English or music teachers in rural Hebei schools receive 500 yuan a month for up to 36 months. Each month is confirmed by a retention check-in; a missed or negative check-in pauses it, and leaving early ends it.',
       status: 'approved',
-      approvedAt: cstDay(-95),
+      approvedAt: new Date('2024-07-20T10:00:00+08:00'),
     },
     {
       sponsor: ids.get('bnuAlumni'),
@@ -323,6 +327,70 @@ async function seedProgrammes(ids: Map<string, Types.ObjectId>, now: Date) {
       status: 'submitted',
     },
   ]);
+  await seedAwards(now);
+}
+
+/**
+ * The foundation's awards, in several states: the placements on vacancies it funds, in contract order, each holding a
+ * place; the demo teacher's still awaits acceptance, teachers who left early have ended ones, and every other one
+ * accepted (half of them sharing their name with the sponsor). Payments of the first periods are recorded as paid.
+ */
+async function seedAwards(now: Date) {
+  const programme = (await IncentiveProgramme.findOne({ name: '乡村英语、音乐教师留任津贴' }).lean<ProgrammeDoc>())!;
+  const placements = await Placement.find({}).sort({ startDate: 1 }).lean<PlacementDoc[]>();
+  const vacancies = new Map(
+    (await Vacancy.find({ _id: trusted({ $in: placements.map((p) => p.vacancy) }) }).lean()).map((v) => [
+      String(v._id),
+      v,
+    ]),
+  );
+  const funded = placements.filter((p) => {
+    const v = vacancies.get(String(p.vacancy));
+    return v && matches(criteriaOf(programme), v) && p.startDate >= programme.startsOn;
+  });
+  const teacher = await User.findOne({ email: 'teacher@demo.teachbridge.cn' }).lean();
+  const payer = await User.findOne({ email: 'grants@demo.chunhui.org.cn' }).lean();
+  for (const [n, p] of funded.slice(0, capOf(programme)).entries()) {
+    const demoTeacher = String(p.teacher) === String(teacher?._id);
+    const left = ['left_early', 'transferred'].includes(p.status);
+    const status = demoTeacher ? 'reserved' : left ? 'ended' : p.status === 'onboarding' ? 'reserved' : 'active';
+    await AwardPlace.create({ _id: `${String(programme._id)}:${n}`, programme: programme._id, at: p.startDate });
+    const award = await Award.create({
+      programme: programme._id,
+      sponsor: programme.sponsor,
+      placement: p._id,
+      teacher: p.teacher,
+      placeNo: n,
+      status,
+      name: programme.name,
+      kind: programme.kind,
+      amount: programme.amount,
+      period: programme.period,
+      periods: programme.periods,
+      reservedAt: new Date(p.startDate.getTime() - 30 * DAY),
+      acceptedAt: status === 'reserved' ? null : p.startDate,
+      shareName: status !== 'reserved' && n % 2 === 0,
+      endedAt: left ? p.leftAt : null,
+    });
+    if (status !== 'active') continue;
+    // The sponsor has paid what fell due up to three months ago.
+    const checkIns = await CheckIn.find({ placement: p._id }).lean();
+    const schedule = scheduleOf(award, p, checkIns, new Set());
+    for (const row of schedule.filter((r) => r.status === 'due' && r.endsAt < addMonths(now, -3))) {
+      await AwardPayment.create({
+        _id: `${String(award._id)}:${row.period}`,
+        award: award._id,
+        period: row.period,
+        amount: row.amount,
+        at: addMonths(row.endsAt, 1),
+        by: payer!._id,
+      });
+    }
+  }
+  await IncentiveProgramme.updateOne(
+    { _id: programme._id },
+    { $set: { placesUsed: Math.min(funded.length, capOf(programme)) } },
+  );
 }
 
 async function seedPostings(ids: Map<string, Types.ObjectId>, now: Date) {

@@ -31,7 +31,10 @@ const programmeSchema = new Schema(
       subjects: { type: [String], default: [] },
       postTypes: { type: [String], default: [] },
       shortageOnly: { type: Boolean, default: false },
+      /** Only graduates of this partner university (hired through its referral or campus drive). */
+      graduatesOf: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
     },
+    graduatesOfName: { type: String, default: '' },
     places: { type: Number, required: true, min: 1 },
     /** Whole yuan; never less than one award's whole amount. */
     budget: { type: Number, required: true, min: 1 },

@@ -124,6 +124,7 @@ ${entries}
         amount: req.t(`incentives.amount.${p.period}`, { amount: p.amount.toLocaleString('zh-CN'), count: p.periods }),
       }),
       name: p.name,
+      graduatesOf: p.graduatesOfName,
       terms: req.locale === 'en' ? p.termsEn : p.termsZh,
       placesLeft: placesLeft(p),
     }));

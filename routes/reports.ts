@@ -85,7 +85,9 @@ export function reportsRouter({ services, clock }: RouteDeps): Router {
       'Server-Timing',
       [`facts;dur=${loaded.toFixed(1)}`, ...charts.map((c) => `${c.key};dur=${c.ms.toFixed(1)}`)].join(', '),
     );
+    const incentives = await services.awards.summary(actor);
     res.render('pages/coordinator/reports', {
+      incentives,
       title: req.t('reports.title'),
       scope: actor.scopeUnit ? unitName(actor.scopeUnit, req.locale) : null,
       snapshot: {

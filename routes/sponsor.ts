@@ -6,6 +6,7 @@ import type { RouteDeps } from '.';
 import { INCENTIVE_KINDS, INCENTIVE_PERIODS, type ProgrammeDoc } from '../models/IncentiveProgramme';
 import { ValidationError } from '../server/errors';
 import { listField, numberField, parseForm, renderInvalid } from '../server/middleware/forms';
+import { toCsv } from '../server/services/csv';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import type { Awards } from '../server/services/awards';
 import { criteriaOf, placesLeft, wholeAward, type ProgrammeInput } from '../server/services/incentives';
@@ -37,6 +38,10 @@ const programmeSchema = z.object({
   subjects: many.pipe(z.array(z.enum(SUBJECT_KEYS as [string, ...string[]], 'validation.choose'))),
   postTypes: many.pipe(z.array(z.enum(POST_TYPE_KEYS as [string, ...string[]], 'validation.choose'))),
   shortageOnly: checkbox,
+  graduatesOf: z
+    .union([z.literal(''), z.string().regex(/^[a-f\d]{24}$/i, 'validation.choose')])
+    .default('')
+    .transform((v) => v || null),
   termsZh: text(2000),
   termsEn: text(2000),
 });
@@ -62,6 +67,7 @@ function toInput(d: z.output<typeof programmeSchema>): ProgrammeInput {
       subjects: d.subjects,
       postTypes: d.postTypes,
       shortageOnly: d.shortageOnly,
+      graduatesOf: d.graduatesOf,
     },
   };
 }
@@ -90,6 +96,7 @@ export function valuesOf(p: ProgrammeDoc): Record<string, unknown> {
     subjects: c.subjects,
     postTypes: c.postTypes,
     shortageOnly: c.shortageOnly ? '1' : '',
+    graduatesOf: c.graduatesOf ? String(c.graduatesOf) : '',
   };
 }
 
@@ -124,6 +131,7 @@ export function presentProgramme(p: ProgrammeDoc, req: Request) {
       subjects: names(c.subjects, 'subjects'),
       postTypes: names(c.postTypes, 'postTypes'),
       shortageOnly: c.shortageOnly,
+      graduatesOf: p.graduatesOfName,
     },
     editable: p.status === 'draft' || p.status === 'returned',
   };
@@ -170,10 +178,11 @@ export function sponsorRouter({ services }: RouteDeps): Router {
   const { incentives } = services;
   router.use('/sponsor', requireRole('staff'));
 
-  const formLocals = (req: Request, values: Record<string, unknown>) => {
+  const formLocals = async (req: Request, values: Record<string, unknown>) => {
     const chosen = (k: string) => listField(values, k);
     const units = hebeiUnits(req.locale);
     return {
+      universities: await incentives.universities(),
       kinds: INCENTIVE_KINDS.map((k) => ({ value: k, label: req.t(`incentives.kinds.${k}`) })),
       periods: INCENTIVE_PERIODS.map((k) => ({ value: k, label: req.t(`incentives.periods.${k}`) })),
       units: units.map((u) => ({ value: u.code, label: u.name, checked: chosen('units').includes(u.code) })),
@@ -207,7 +216,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
     res.render('pages/sponsor/programme-form', {
       title: req.t('incentives.sponsor.new'),
       values: {},
-      ...formLocals(req, {}),
+      ...(await formLocals(req, {})),
     });
   });
 
@@ -224,7 +233,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
       renderInvalid(
         res,
         'pages/sponsor/programme-form',
-        { title: req.t('incentives.sponsor.new'), ...formLocals(req, values) },
+        { title: req.t('incentives.sponsor.new'), ...(await formLocals(req, values)) },
         err.fields,
         values,
       );
@@ -251,7 +260,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
       p: presentProgramme(programme, req),
       funded: await fundedOf(req, programme),
       values,
-      ...formLocals(req, values),
+      ...(await formLocals(req, values)),
     });
   });
 
@@ -270,11 +279,43 @@ export function sponsorRouter({ services }: RouteDeps): Router {
       renderInvalid(
         res,
         'pages/sponsor/programme',
-        { title: programme.name, p: presentProgramme(programme, req), ...formLocals(req, values) },
+        { title: programme.name, p: presentProgramme(programme, req), ...(await formLocals(req, values)) },
         err.fields,
         values,
       );
     }
+  });
+
+  // The funded teachers as CSV (names only where the teacher agreed), the same rows as the page.
+  router.get('/sponsor/programmes/:id/awards.csv', async (req, res) => {
+    const programme = await incentives.get(actorOf(req), String(req.params.id));
+    const f = await services.awards.forSponsor(actorOf(req), programme);
+    await services.events.record(
+      actorCtx(req),
+      'award.exported',
+      { type: 'IncentiveProgramme', id: String(programme._id) },
+      {
+        rows: f.rows.length,
+      },
+    );
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="teachbridge-awards-${String(programme._id)}.csv"`);
+    res.send(
+      toCsv([
+        ['teacher', 'school', 'start', 'status', 'due', 'paid'].map((k) => req.t(`incentives.csv.${k}`)),
+        ...f.rows.map((r) => {
+          const a = presentAward(r, req);
+          return [
+            a.teacherName ?? req.t('incentives.funded.anonymous', { n: a.placeNo }),
+            a.school,
+            a.start,
+            req.t(`incentives.awardStates.${a.status}`),
+            r.due,
+            r.paid,
+          ];
+        }),
+      ]),
+    );
   });
 
   // The sponsor records one due period of an award as paid (TeachBridge moves no money).

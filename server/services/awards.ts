@@ -15,7 +15,7 @@ import { User } from '../../models/User';
 import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
-import { approvedProgrammes, criteriaOf, isOffered, matches, wholeAward } from './incentives';
+import { admitsTeacher, approvedProgrammes, criteriaOf, isOffered, matches, wholeAward } from './incentives';
 import { addMonths, retention } from './placements';
 
 export type PeriodStatus = 'awaiting_acceptance' | 'scheduled' | 'due' | 'paid' | 'paused' | 'cancelled';
@@ -74,13 +74,15 @@ export class Awards {
    * Reserves a place in every programme offered now that funds this placement's vacancy, while places remain.
    * Called when the placement is created (a signed contract), so places go to contracts in the order they are signed.
    */
-  async reserveFor(placement: Pick<PlacementDoc, '_id' | 'vacancy' | 'teacher'>): Promise<number> {
+  async reserveFor(placement: Pick<PlacementDoc, '_id' | 'vacancy' | 'teacher' | 'sourcePartner'>): Promise<number> {
     const vacancy = await Vacancy.findById(placement.vacancy)
       .select({ unitCode: 1, countyCode: 1, stage: 1, subject: 1, postType: 1, shortage: 1 })
       .lean();
     if (!vacancy) return 0;
     const now = this.d.clock.now();
-    const programmes = (await approvedProgrammes()).filter((p) => isOffered(p, now) && matches(criteriaOf(p), vacancy));
+    const programmes = (await approvedProgrammes()).filter(
+      (p) => isOffered(p, now) && matches(criteriaOf(p), vacancy) && admitsTeacher(criteriaOf(p), placement),
+    );
     let reserved = 0;
     for (const p of programmes) {
       if (await Award.exists({ programme: p._id, placement: placement._id })) continue;
@@ -237,7 +239,12 @@ export class Awards {
     );
     const comparable = all.filter((p) => {
       const v = facts.get(String(p.vacancy));
-      return !fundedIds.has(String(p._id)) && v !== undefined && matches(criteriaOf(programme), v);
+      return (
+        !fundedIds.has(String(p._id)) &&
+        v !== undefined &&
+        matches(criteriaOf(programme), v) &&
+        admitsTeacher(criteriaOf(programme), p)
+      );
     });
     const now = this.d.clock.now();
     const oneYear = (list: PlacementDoc[]) => {

@@ -25,6 +25,8 @@ export interface ProgrammeCriteria {
   subjects: string[];
   postTypes: string[];
   shortageOnly: boolean;
+  /** A partner university's id: only its graduates (hired through its referral or campus drive) qualify. */
+  graduatesOf?: string | Types.ObjectId | null;
 }
 
 export interface ProgrammeInput {
@@ -64,6 +66,11 @@ export function matches(criteria: ProgrammeCriteria, v: VacancyFacts): boolean {
     (!criteria.ruralOnly || isRuralCounty(v.countyCode)) &&
     (!criteria.shortageOnly || v.shortage)
   );
+}
+
+/** Does the teacher qualify (beyond the vacancy)? Graduates of the named university: hired through it. */
+export function admitsTeacher(criteria: ProgrammeCriteria, placement: { sourcePartner?: unknown }): boolean {
+  return !criteria.graduatesOf || String(placement.sourcePartner ?? '') === String(criteria.graduatesOf);
 }
 
 /** The same test as `matches`, as a database filter on vacancies. */
@@ -118,6 +125,7 @@ const NO_CRITERIA: ProgrammeCriteria = {
   subjects: [],
   postTypes: [],
   shortageOnly: false,
+  graduatesOf: null,
 };
 export const criteriaOf = (p: Pick<ProgrammeDoc, 'criteria'>): ProgrammeCriteria => p.criteria ?? NO_CRITERIA;
 
@@ -161,10 +169,36 @@ export class Incentives {
     return (await this.own(actor, id)).programme;
   }
 
+  /** The name of the university whose graduates a programme is for ('' for none); refuses anything else. */
+  private static async universityName(criteria: ProgrammeCriteria): Promise<string> {
+    if (!criteria.graduatesOf) return '';
+    const id = String(criteria.graduatesOf);
+    const org = Types.ObjectId.isValid(id) ? await Organisation.findById(id).lean<OrganisationDoc>() : null;
+    if (!org || org.kind !== 'university' || org.verification?.state !== 'verified') {
+      throw new ValidationError({ graduatesOf: 'validation.choose' });
+    }
+    return org.name;
+  }
+
+  /** Verified partner universities, for the "graduates of" choice. */
+  async universities(): Promise<{ value: string; label: string }[]> {
+    const found = await Organisation.find({ kind: 'university', 'verification.state': 'verified' })
+      .select({ name: 1 })
+      .sort({ name: 1 })
+      .lean();
+    return found.map((o) => ({ value: String(o._id), label: o.name }));
+  }
+
   async create(ctx: Ctx & { actor: Actor }, input: ProgrammeInput): Promise<string> {
     const org = await this.sponsorOf(ctx.actor);
     Incentives.check(input);
-    const created = await IncentiveProgramme.create({ ...input, sponsor: org._id, sponsorName: org.name });
+    const graduatesOfName = await Incentives.universityName(input.criteria);
+    const created = await IncentiveProgramme.create({
+      ...input,
+      graduatesOfName,
+      sponsor: org._id,
+      sponsorName: org.name,
+    });
     await this.d.events.record(ctx, 'programme.created', { type: 'IncentiveProgramme', id: String(created._id) });
     return String(created._id);
   }
@@ -174,9 +208,10 @@ export class Incentives {
     if (!EDITABLE.includes(programme.status as ProgrammeState))
       throw new ConflictError('incentives.errors.notEditable');
     Incentives.check(input);
+    const graduatesOfName = await Incentives.universityName(input.criteria);
     const result = await IncentiveProgramme.updateOne(
       { _id: programme._id, status: programme.status, updatedAt: programme.updatedAt },
-      { $set: { ...input } },
+      { $set: { ...input, graduatesOfName } },
     );
     if (result.modifiedCount === 0) throw new ConflictError('incentives.errors.changed');
     await this.d.events.record(ctx, 'programme.updated', { type: 'IncentiveProgramme', id });

@@ -4,6 +4,7 @@
 import { Award, AwardPlace } from '../../models/Award';
 import { CheckIn } from '../../models/CheckIn';
 import { IncentiveProgramme } from '../../models/IncentiveProgramme';
+import { Types } from 'mongoose';
 import { Placement } from '../../models/Placement';
 import { toActor } from '../../server/services/actor';
 import { addMonths } from '../../server/services/placements';
@@ -94,7 +95,7 @@ it('placements starting at the same moment never take more places than the budge
     Array.from({ length: 8 }, async (_, i) => {
       const { user } = await makeCandidate(t, `并发${i}`);
       return Placement.create({
-        application: new (await import('mongoose')).Types.ObjectId(),
+        application: new Types.ObjectId(),
         teacher: user._id,
         school: setup.school._id,
         postedBy: setup.school._id,
@@ -184,6 +185,18 @@ it('the teacher accepts; a period falls due only when its check-in confirms them
   expect((await sponsor.get(`/sponsor/programmes/${String(setup.programme._id)}`)).text).toContain(
     '已承诺 3,000 元 · 应付未付 0 元 · 已付 500 元',
   );
+  // The export holds the same rows: her name, a number for the other, and what was paid.
+  const csv = await sponsor.get(`/sponsor/programmes/${String(setup.programme._id)}/awards.csv`);
+  expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+  const lines = csv.text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
+  expect(lines[0]).toBe('教师,学校,入职日期,状态,应付未付（元）,已付（元）');
+  expect(lines.slice(1).map((l) => [l.split(',')[0], l.split(',').at(-1)])).toEqual([
+    ['宁静', '500'],
+    ['第 2 位受资助教师', '0'],
+  ]);
   // Another sponsor cannot record anything on it.
   const rival = t.agent();
   await loginAs(rival, (await makeUser({ role: 'staff', org: (await makeOrg({ kind: 'sponsor' }))._id })).email);
@@ -200,4 +213,45 @@ it('the teacher accepts; a period falls due only when its check-in confirms them
   const after = (await teacher.get('/me/placement')).text;
   expect(after).toMatch(/<td>3<\/td><td>[\d-]+<\/td><td>500<\/td><td>已取消（已离岗）<\/td>/);
   expect(after).toMatch(/<td>1<\/td><td>[\d-]+<\/td><td>500<\/td><td>已付<\/td>/);
+});
+
+it("a programme for one university's graduates funds only teachers hired through it; coordinators read the with/without line in the reports", async () => {
+  const bnu = await makeOrg({ kind: 'university', county: '110102', name: '北京师范大学' });
+  const setup = await fundedSetup();
+  await IncentiveProgramme.updateOne(
+    { _id: setup.programme._id },
+    { $set: { 'criteria.graduatesOf': bnu._id, graduatesOfName: bnu.name } },
+  );
+  const direct = await hire(setup, '直招老师');
+  expect(await Award.countDocuments({ placement: direct.placement._id })).toBe(0);
+  const { user } = await makeCandidate(t, '北师大毕业生');
+  const referred = await Placement.create({
+    application: new Types.ObjectId(),
+    teacher: user._id,
+    school: setup.school._id,
+    postedBy: setup.school._id,
+    vacancy: setup.vacancy._id,
+    unitCode: '1307',
+    countyCode: '130722',
+    postType: 'special_post',
+    sourcePartner: bnu._id,
+    startDate: START,
+  });
+  expect(await t.services.awards.reserveFor(referred)).toBe(1);
+  // The vacancy page says who qualifies.
+  expect((await t.agent().get(`/jobs/${String(setup.vacancy._id)}`)).text).toContain(
+    '仅限北京师范大学毕业生（经其推荐或校园招聘录用）',
+  );
+  // The coordinator's reports carry the line: one hire with an incentive, one without (in this unit).
+  const coordinator = t.agent();
+  await loginAs(coordinator, (await makeUser({ role: 'coordinator', scopeUnit: '1307' })).email);
+  const reports = (await coordinator.get('/coordinator/reports')).text;
+  const inUnit = await Placement.find({ unitCode: '1307' }).lean();
+  const awarded = new Set(
+    (await Award.find({}).lean()).filter((a) => a.status !== 'released').map((a) => String(a.placement)),
+  );
+  const withAward = inUnit.filter((p) => awarded.has(String(p._id))).length;
+  expect(withAward).toBeGreaterThan(0);
+  expect(reports).toContain(`有资助：录用 ${withAward} 人`);
+  expect(reports).toContain(`无资助：录用 ${inUnit.length - withAward} 人`);
 });

@@ -67,6 +67,10 @@ export function scheduleOf(
   return rows;
 }
 
+function awardById(id: string): Promise<AwardDoc | null> {
+  return Types.ObjectId.isValid(id) ? Award.findById(id).lean<AwardDoc>() : Promise.resolve(null);
+}
+
 export class Awards {
   constructor(private readonly d: { clock: Clock; events: Events }) {}
 
@@ -190,7 +194,7 @@ export class Awards {
 
   /** The teacher accepts the award's terms, and says whether the sponsor may see their name. */
   async accept(ctx: Ctx & { actor: Actor }, awardId: string, shareName: boolean): Promise<void> {
-    const award = Types.ObjectId.isValid(awardId) ? await Award.findById(awardId).lean<AwardDoc>() : null;
+    const award = await awardById(awardId);
     if (!award || String(award.teacher) !== ctx.actor.id) throw new NotFoundError();
     if (award.status !== 'reserved') throw new ConflictError('incentives.errors.notAwaitingAcceptance');
     const done = await Award.updateOne(
@@ -297,7 +301,7 @@ export class Awards {
 
   /** The sponsor records a due period as paid, once. */
   async markPaid(ctx: Ctx & { actor: Actor }, awardId: string, period: number): Promise<string> {
-    const award = Types.ObjectId.isValid(awardId) ? await Award.findById(awardId).lean<AwardDoc>() : null;
+    const award = await awardById(awardId);
     if (!award || String(award.sponsor) !== ctx.actor.organisationId || ctx.actor.role !== 'staff') {
       throw new NotFoundError();
     }

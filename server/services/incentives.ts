@@ -117,7 +117,8 @@ export function isOffered(
   );
 }
 
-const NO_CRITERIA: ProgrammeCriteria = {
+/** Criteria that admit every vacancy and teacher. */
+export const NO_CRITERIA: ProgrammeCriteria = {
   units: [],
   counties: [],
   ruralOnly: false,

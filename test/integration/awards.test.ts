@@ -48,6 +48,27 @@ async function fundedSetup(fields: { places?: number; budget?: number } = {}) {
   return { sponsor, programme, school, staff, vacancy };
 }
 
+/** A placement created directly on the funded vacancy (as the pipeline would on signing), for a new candidate. */
+async function placementFor(
+  setup: Awaited<ReturnType<typeof fundedSetup>>,
+  name: string,
+  sourcePartner: Types.ObjectId | null = null,
+) {
+  const { user } = await makeCandidate(t, name);
+  return Placement.create({
+    application: new Types.ObjectId(),
+    teacher: user._id,
+    school: setup.school._id,
+    postedBy: setup.school._id,
+    vacancy: setup.vacancy._id,
+    unitCode: '1307',
+    countyCode: '130722',
+    postType: 'special_post',
+    sourcePartner,
+    startDate: START,
+  });
+}
+
 /** A candidate hired into the vacancy through the pipeline (the placement is created on signing). */
 async function hire(setup: Awaited<ReturnType<typeof fundedSetup>>, name: string) {
   const { user, actor } = await makeCandidate(t, name);
@@ -91,22 +112,7 @@ it('places go to contracts in signing order up to the budget; a placement that n
 
 it('placements starting at the same moment never take more places than the budget covers', async () => {
   const setup = await fundedSetup({ places: 10, budget: 4500 }); // three whole awards
-  const placements = await Promise.all(
-    Array.from({ length: 8 }, async (_, i) => {
-      const { user } = await makeCandidate(t, `并发${i}`);
-      return Placement.create({
-        application: new Types.ObjectId(),
-        teacher: user._id,
-        school: setup.school._id,
-        postedBy: setup.school._id,
-        vacancy: setup.vacancy._id,
-        unitCode: '1307',
-        countyCode: '130722',
-        postType: 'special_post',
-        startDate: START,
-      });
-    }),
-  );
+  const placements = await Promise.all(Array.from({ length: 8 }, (_, i) => placementFor(setup, `并发${i}`)));
   await Promise.all(placements.map((p) => t.services.awards.reserveFor(p)));
   const awards = await Award.find({ programme: setup.programme._id }).lean();
   expect(awards).toHaveLength(3);
@@ -224,19 +230,7 @@ it("a programme for one university's graduates funds only teachers hired through
   );
   const direct = await hire(setup, '直招老师');
   expect(await Award.countDocuments({ placement: direct.placement._id })).toBe(0);
-  const { user } = await makeCandidate(t, '北师大毕业生');
-  const referred = await Placement.create({
-    application: new Types.ObjectId(),
-    teacher: user._id,
-    school: setup.school._id,
-    postedBy: setup.school._id,
-    vacancy: setup.vacancy._id,
-    unitCode: '1307',
-    countyCode: '130722',
-    postType: 'special_post',
-    sourcePartner: bnu._id,
-    startDate: START,
-  });
+  const referred = await placementFor(setup, '北师大毕业生', bnu._id);
   expect(await t.services.awards.reserveFor(referred)).toBe(1);
   // The vacancy page says who qualifies.
   expect((await t.agent().get(`/jobs/${String(setup.vacancy._id)}`)).text).toContain(

@@ -1,17 +1,9 @@
 // The rules of incentive programmes: which vacancies qualify, how many places the budget still covers, and when a
 // programme is offered.
 import fc from 'fast-check';
-import { isOffered, matches, placesLeft, type ProgrammeCriteria } from '../../server/services/incentives';
+import { isOffered, matches, NO_CRITERIA, placesLeft } from '../../server/services/incentives';
 
-const ANY: ProgrammeCriteria = {
-  units: [],
-  counties: [],
-  ruralOnly: false,
-  stages: [],
-  subjects: [],
-  postTypes: [],
-  shortageOnly: false,
-};
+const ANY = NO_CRITERIA;
 // 张北县 (a county, rural) in Zhangjiakou; 长安区 (an urban district) in Shijiazhuang.
 const ruralEnglish = {
   unitCode: '1307',

@@ -40,6 +40,8 @@ awardSchema.index({ programme: 1, placement: 1 }, { unique: true });
 awardSchema.index({ placement: 1 });
 awardSchema.index({ teacher: 1 });
 awardSchema.index({ sponsor: 1, programme: 1 });
+// The coordinators' with/without line reads the awards still holding a place.
+awardSchema.index({ status: 1, placement: 1 });
 
 export type AwardDoc = InferSchemaType<typeof awardSchema> & { _id: Types.ObjectId };
 export const Award = model('Award', awardSchema);

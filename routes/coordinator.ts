@@ -8,7 +8,7 @@ import { actorOf, actorCtx, requireRole } from '../server/middleware/guards';
 import { unitName } from '../server/services/regions';
 import { checkbox, optionalText } from './schemas';
 import { presentAnnouncement, presentVacancy } from '../server/views/present';
-import { presentProgramme } from './sponsor';
+import { presentProgramme } from '../server/views/incentives';
 
 const STATES = ['pending', 'verified', 'rejected'] as const;
 const reviewSchema = z.object({

@@ -1,5 +1,5 @@
 // Placements: the school's view (checklist, status, commitment) and the teacher's own (/me/placement).
-import { presentAward } from './sponsor';
+import { presentAward } from '../server/views/incentives';
 import { Router } from 'express';
 import type { RouteDeps } from '.';
 import { field, numberField } from '../server/middleware/forms';

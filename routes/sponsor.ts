@@ -8,9 +8,10 @@ import { ValidationError } from '../server/errors';
 import { listField, numberField, parseForm, renderInvalid } from '../server/middleware/forms';
 import { toCsv } from '../server/services/csv';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
-import type { Awards } from '../server/services/awards';
-import { criteriaOf, placesLeft, wholeAward, type ProgrammeInput } from '../server/services/incentives';
-import { countiesOf, hebeiUnits, isHebeiUnit, unitName } from '../server/services/regions';
+import { criteriaOf, type ProgrammeInput } from '../server/services/incentives';
+import { presentAward, presentProgramme } from '../server/views/incentives';
+import { cstDate } from '../server/views/present';
+import { countiesOf, hebeiUnits, isHebeiUnit } from '../server/services/regions';
 import { POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS, options } from '../server/services/taxonomy';
 import { checkbox, many, requiredInt, text } from './schemas';
 
@@ -72,8 +73,6 @@ function toInput(d: z.output<typeof programmeSchema>): ProgrammeInput {
   };
 }
 
-const ymd = (d: Date) => new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-
 /** A stored programme as the form's values. */
 export function valuesOf(p: ProgrammeDoc): Record<string, unknown> {
   const c = criteriaOf(p);
@@ -85,8 +84,8 @@ export function valuesOf(p: ProgrammeDoc): Record<string, unknown> {
     periods: String(p.periods),
     places: String(p.places),
     budget: String(p.budget),
-    startsOn: ymd(p.startsOn),
-    endsOn: ymd(p.endsOn),
+    startsOn: cstDate(p.startsOn),
+    endsOn: cstDate(p.endsOn),
     termsZh: p.termsZh,
     termsEn: p.termsEn,
     units: c.units,
@@ -97,79 +96,6 @@ export function valuesOf(p: ProgrammeDoc): Record<string, unknown> {
     postTypes: c.postTypes,
     shortageOnly: c.shortageOnly ? '1' : '',
     graduatesOf: c.graduatesOf ? String(c.graduatesOf) : '',
-  };
-}
-
-/** A programme as its pages show it, in the reader's language. */
-export function presentProgramme(p: ProgrammeDoc, req: Request) {
-  const c = criteriaOf(p);
-  const names = (keys: string[], kind: 'stages' | 'subjects' | 'postTypes') => {
-    const all = options(kind, req.locale);
-    return keys.map((k) => all.find((o) => o.value === k)?.label ?? k).join('、');
-  };
-  return {
-    id: String(p._id),
-    name: p.name,
-    sponsorName: p.sponsorName,
-    status: p.status,
-    kindLabel: req.t(`incentives.kinds.${p.kind}`),
-    amountLabel: req.t(`incentives.amount.${p.period}`, { amount: p.amount.toLocaleString('zh-CN'), count: p.periods }),
-    wholeAward: wholeAward(p).toLocaleString('zh-CN'),
-    places: p.places,
-    placesUsed: p.placesUsed,
-    placesLeft: placesLeft(p),
-    budget: p.budget.toLocaleString('zh-CN'),
-    startsOn: ymd(p.startsOn),
-    endsOn: ymd(p.endsOn),
-    terms: req.locale === 'en' ? p.termsEn : p.termsZh,
-    reviewComment: p.reviewComment,
-    criteria: {
-      units: c.units.map((u) => unitName(u, req.locale)).join('、'),
-      counties: c.counties.length,
-      ruralOnly: c.ruralOnly,
-      stages: names(c.stages, 'stages'),
-      subjects: names(c.subjects, 'subjects'),
-      postTypes: names(c.postTypes, 'postTypes'),
-      shortageOnly: c.shortageOnly,
-      graduatesOf: p.graduatesOfName,
-    },
-    editable: p.status === 'draft' || p.status === 'returned',
-  };
-}
-
-const ymdOrNull = (d: Date | null | undefined) => (d ? ymd(d) : '');
-
-/** An award with its schedule, as the teacher and the sponsor read it. */
-export function presentAward(
-  a: Awaited<ReturnType<Awards['forTeacher']>>[number] & { teacherName?: string | null; due?: number; paid?: number },
-  req: Request,
-) {
-  const { award, programme, schedule, placement } = a;
-  return {
-    id: String(award._id),
-    placeNo: award.placeNo + 1,
-    name: award.name,
-    sponsorName: programme?.sponsorName ?? '',
-    status: award.status,
-    amountLabel: req.t(`incentives.amount.${award.period}`, {
-      amount: award.amount.toLocaleString('zh-CN'),
-      count: award.periods,
-    }),
-    terms: programme ? (req.locale === 'en' ? programme.termsEn : programme.termsZh) : '',
-    shareName: award.shareName,
-    teacherName: a.teacherName ?? null,
-    school: placement?.schoolName ?? '',
-    start: ymdOrNull(placement?.startDate),
-    due: (a.due ?? 0).toLocaleString('zh-CN'),
-    paid: (a.paid ?? 0).toLocaleString('zh-CN'),
-    awaitingAcceptance: award.status === 'reserved',
-    schedule: schedule.map((r) => ({
-      period: r.period,
-      endsAt: ymd(r.endsAt),
-      amount: r.amount.toLocaleString('zh-CN'),
-      status: r.status,
-      due: r.status === 'due',
-    })),
   };
 }
 

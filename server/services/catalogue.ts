@@ -12,7 +12,7 @@ import { CATALOGUE, CatalogueStamp } from '../../models/CatalogueStamp';
 import { Vacancy, type ListedVacancy } from '../../models/Vacancy';
 import type { ProgrammeDoc } from '../../models/IncentiveProgramme';
 import { PER_PAGE, type BoardFilters } from './board';
-import { approvedProgrammes, criteriaOf, isOffered, matches } from './incentives';
+import { approvedProgrammes, criteriaOf, isOffered, matches, nextOfferChange } from './incentives';
 import { terms } from './search';
 
 interface Entry {
@@ -201,11 +201,7 @@ export class Catalogue {
 
   /** When an approved programme next starts or ends: pages showing incentives are valid until then. */
   get incentivesChangeAt(): number {
-    const now = this.clock.now().getTime();
-    const next = this.programmes
-      .flatMap((p) => [p.startsOn.getTime(), p.endsOn.getTime() + 24 * 3600 * 1000])
-      .filter((t) => t > now);
-    return next.length ? Math.min(...next) : Infinity;
+    return nextOfferChange(this.programmes, this.clock.now().getTime());
   }
 
   private matching(f: BoardFilters): Entry[] {

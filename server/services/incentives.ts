@@ -104,16 +104,25 @@ export function placesLeft(p: { places: number; placesUsed: number; budget: numb
   return Math.max(0, Math.min(p.places - p.placesUsed, byBudget));
 }
 
+/** When a programme stops being offered: the end of its last day (China time). */
+const offerEnds = (p: Pick<ProgrammeDoc, 'endsOn'>) => p.endsOn.getTime() + 24 * 3600 * 1000;
+
+/**
+ * The next moment after `now` at which one of these programmes starts or stops being offered (Infinity if none):
+ * pages showing incentives are valid until then.
+ */
+export function nextOfferChange(programmes: Pick<ProgrammeDoc, 'startsOn' | 'endsOn'>[], now: number): number {
+  const next = programmes.flatMap((p) => [p.startsOn.getTime(), offerEnds(p)]).filter((t) => t > now);
+  return next.length ? Math.min(...next) : Infinity;
+}
+
 /** Offered to candidates now: approved, within its dates (China time, whole days), with a place left. */
 export function isOffered(
   p: Pick<ProgrammeDoc, 'status' | 'startsOn' | 'endsOn' | 'places' | 'placesUsed' | 'budget' | 'amount' | 'periods'>,
   at: Date,
 ): boolean {
   return (
-    p.status === 'approved' &&
-    p.startsOn.getTime() <= at.getTime() &&
-    at.getTime() < p.endsOn.getTime() + 24 * 3600 * 1000 &&
-    placesLeft(p) > 0
+    p.status === 'approved' && p.startsOn.getTime() <= at.getTime() && at.getTime() < offerEnds(p) && placesLeft(p) > 0
   );
 }
 
@@ -287,12 +296,9 @@ export class Incentives {
     const now = this.d.clock.now().getTime();
     const approved = await approvedProgrammes();
     const matching = approved.filter((p) => matches(criteriaOf(p), v));
-    const boundaries = matching
-      .flatMap((p) => [p.startsOn.getTime(), p.endsOn.getTime() + 24 * 3600 * 1000])
-      .filter((t) => t > now);
     return {
       offered: matching.filter((p) => isOffered(p, new Date(now))),
-      changesAt: boundaries.length ? Math.min(...boundaries) : Infinity,
+      changesAt: nextOfferChange(matching, now),
     };
   }
 }

@@ -41,6 +41,11 @@ const placementSchema = new Schema(
     mentor: { type: Schema.Types.ObjectId, ref: 'Mentor', default: null },
     mentorName: { type: String, default: '' },
     flaggedAt: { type: Date, default: null },
+    /**
+     * When the placement was created, until its sponsored places are reserved: the sweeper finishes a reservation a
+     * crash cut short, with the programmes offered at that time.
+     */
+    awardsPendingSince: { type: Date, default: null },
     checklist: {
       type: [
         {
@@ -64,6 +69,7 @@ placementSchema.index({ teacher: 1 });
 placementSchema.index({ unitCode: 1, status: 1, startDate: 1 });
 placementSchema.index({ sourcePartner: 1, startDate: -1 });
 placementSchema.index({ startDate: 1 });
+placementSchema.index({ awardsPendingSince: 1 });
 
 export type PlacementDoc = InferSchemaType<typeof placementSchema> & { _id: Types.ObjectId };
 export const Placement = model('Placement', placementSchema);

@@ -92,7 +92,7 @@ export function createServices(deps: AppDeps) {
   });
   const cipher = new FieldCipher(config.dataKey);
   const profiles = new Profiles(cipher, events);
-  const awards = new Awards({ clock, events });
+  const awards = new Awards({ clock, events, notify, outbox });
   const placements = new Placements({
     awards,
     clock,

@@ -8,6 +8,22 @@ interface Person {
   locale: string;
 }
 
+/** What an award email says about the award: the programme, its sponsor and its terms (translated when rendered). */
+export interface AwardMail {
+  id: string;
+  programmeId: string;
+  programme: string;
+  sponsor: string;
+  school: string;
+  kind: string;
+  /** month, year or once (the programme's period). */
+  cadence: string;
+  /** Per period, formatted, e.g. "3,000". */
+  amount: string;
+  /** The award's number of periods. */
+  count: number;
+}
+
 export class Notify {
   constructor(
     private readonly outbox: Outbox,
@@ -323,6 +339,48 @@ export class Notify {
       to: person.email,
       data: { name: person.name, other: m.other, school: m.school, link: m.link },
       guard: { model: 'Placement', id: m.placementId, path: 'mentor', value: m.mentorId },
+    });
+  }
+
+  /** A sponsored place was reserved for the teacher's placement: the terms await their acceptance. */
+  awardReserved(person: Person, a: AwardMail) {
+    return this.outbox.enqueue({
+      dedupeKey: `award-reserved:${a.id}`,
+      template: 'awardReserved',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, ...a, link: this.link('/me/placement') },
+      guard: { model: 'Award', id: a.id },
+    });
+  }
+
+  /** The sponsor recorded one period of the teacher's award as paid. */
+  awardPaid(person: Person, a: AwardMail & { period: number }) {
+    return this.outbox.enqueue({
+      dedupeKey: `award-paid:${a.id}:${a.period}`,
+      template: 'awardPaid',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, ...a, link: this.link('/me/placement') },
+      guard: { model: 'AwardPayment', id: `${a.id}:${a.period}` },
+    });
+  }
+
+  /**
+   * A check-in confirmed a funded teacher in post, so periods of their award fell due: the sponsor's staff hear it,
+   * with the teacher's name only if the teacher agreed to share it (`teacher` is then set, else `placeNo` counts).
+   */
+  awardDue(
+    person: Person & { id: string },
+    a: AwardMail & { checkInId: string; periods: string; total: string; teacher: string | null; placeNo: number },
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `award-due:${a.id}:${a.checkInId}:${person.id}`,
+      template: 'awardDue',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, ...a, link: this.link(`/sponsor/programmes/${a.programmeId}`) },
+      guard: { model: 'CheckIn', id: a.checkInId, path: 'status', value: 'answered' },
     });
   }
 

@@ -5,17 +5,21 @@
 // missed or negative check-in pauses the periods it covers. Sponsors record what they paid; nothing moves money.
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
+import type { AwardMail, Notify } from '../mail/notify';
+import type { Outbox } from '../mail/outbox';
 import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError } from '../errors';
 import { Award, AwardPayment, AwardPlace, type AwardDoc } from '../../models/Award';
 import type { CheckInDoc } from '../../models/CheckIn';
 import { CheckIn } from '../../models/CheckIn';
 import { IncentiveProgramme, type ProgrammeDoc } from '../../models/IncentiveProgramme';
+import { Organisation } from '../../models/Organisation';
 import { Placement, type PlacementDoc } from '../../models/Placement';
 import { User } from '../../models/User';
 import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
 import { admitsTeacher, approvedProgrammes, criteriaOf, isOffered, matches, wholeAward } from './incentives';
+import { activeStaff, recipientOf } from './people';
 import { addMonths, retention } from './placements';
 
 export type PeriodStatus = 'awaiting_acceptance' | 'scheduled' | 'due' | 'paid' | 'paused' | 'cancelled';
@@ -67,33 +71,82 @@ export function scheduleOf(
   return rows;
 }
 
+/** Period numbers for a sentence: "4" or "4–6" when consecutive, else "2, 5". */
+export function periodList(periods: number[]): string {
+  const sorted = [...periods].sort((a, b) => a - b);
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (first === undefined || last === undefined) return '';
+  if (first === last) return String(first);
+  return last - first === sorted.length - 1 ? `${first}–${last}` : sorted.join(', ');
+}
+
 function awardById(id: string): Promise<AwardDoc | null> {
   return Types.ObjectId.isValid(id) ? Award.findById(id).lean<AwardDoc>() : Promise.resolve(null);
 }
 
+/** What the award emails say about an award (its terms are translated when the email is rendered). */
+async function mailFacts(
+  a: Pick<AwardDoc, '_id' | 'programme' | 'sponsor' | 'name' | 'kind' | 'amount' | 'period' | 'periods'>,
+  school: string,
+): Promise<AwardMail> {
+  const sponsor = await Organisation.findById(a.sponsor).select({ name: 1 }).lean();
+  return {
+    id: String(a._id),
+    programmeId: String(a.programme),
+    programme: a.name,
+    sponsor: sponsor?.name ?? '',
+    school,
+    kind: a.kind,
+    cadence: a.period,
+    amount: a.amount.toLocaleString('zh-CN'),
+    count: a.periods,
+  };
+}
+
 export class Awards {
-  constructor(private readonly d: { clock: Clock; events: Events }) {}
+  constructor(private readonly d: { clock: Clock; events: Events; notify: Notify; outbox: Outbox }) {}
 
   /**
-   * Reserves a place in every programme offered now that funds this placement's vacancy, while places remain.
-   * Called when the placement is created (a signed contract), so places go to contracts in the order they are signed.
+   * Reserves a place in every programme that funds this placement's vacancy and was offered `at` (by default now),
+   * while places remain, and tells the teacher. Called when the placement is created (a signed contract), so places
+   * go to contracts in the order they are signed; the sweeper calls it again, with the placement's creation time,
+   * for a placement whose reservation a crash interrupted (a second call reserves nothing twice).
    */
-  async reserveFor(placement: Pick<PlacementDoc, '_id' | 'vacancy' | 'teacher' | 'sourcePartner'>): Promise<number> {
+  async reserveFor(
+    placement: Pick<PlacementDoc, '_id' | 'vacancy' | 'teacher' | 'sourcePartner'>,
+    at?: Date,
+  ): Promise<number> {
     const vacancy = await Vacancy.findById(placement.vacancy)
-      .select({ unitCode: 1, countyCode: 1, stage: 1, subject: 1, postType: 1, shortage: 1 })
+      .select({ unitCode: 1, countyCode: 1, stage: 1, subject: 1, postType: 1, shortage: 1, schoolName: 1 })
       .lean();
     if (!vacancy) return 0;
     const now = this.d.clock.now();
     const programmes = (await approvedProgrammes()).filter(
-      (p) => isOffered(p, now) && matches(criteriaOf(p), vacancy) && admitsTeacher(criteriaOf(p), placement),
+      (p) => isOffered(p, at ?? now) && matches(criteriaOf(p), vacancy) && admitsTeacher(criteriaOf(p), placement),
     );
+    const teacherDoc = programmes.length > 0 ? await User.findById(placement.teacher).lean() : null;
+    const teacher = teacherDoc && !teacherDoc.erasedAt ? recipientOf(teacherDoc) : null;
     let reserved = 0;
     for (const p of programmes) {
       if (await Award.exists({ programme: p._id, placement: placement._id })) continue;
       const placeNo = await this.claimPlace(p);
       if (placeNo === null) continue;
+      const award = {
+        _id: new Types.ObjectId(),
+        programme: p._id,
+        sponsor: p.sponsor,
+        name: p.name,
+        kind: p.kind,
+        amount: p.amount,
+        period: p.period,
+        periods: p.periods,
+      };
+      // The email first, guarded by the award: it goes out once the award exists, and never if it is not created.
+      if (teacher) await this.d.notify.awardReserved(teacher, await mailFacts(award, vacancy.schoolName));
       try {
         await Award.create({
+          _id: award._id,
           programme: p._id,
           sponsor: p.sponsor,
           placement: placement._id,
@@ -123,6 +176,7 @@ export class Awards {
       }
       await this.recount(p._id);
     }
+    if (reserved > 0) this.d.outbox.nudge();
     return reserved;
   }
 
@@ -170,6 +224,48 @@ export class Awards {
         }
       }
     }
+  }
+
+  /**
+   * Called before a check-in's "in post" answer is written: the periods of the placement's accepted awards that this
+   * answer makes due are announced to each sponsor's staff (by the teacher's name only where the teacher agreed).
+   * The emails wait, guarded, until the answer is visible, and are never sent if it is not written.
+   */
+  async announceDue(
+    placement: Pick<PlacementDoc, '_id' | 'startDate' | 'leftAt' | 'schoolName'>,
+    checkInId: string,
+  ): Promise<number> {
+    const awards = await Award.find({ placement: placement._id, status: 'active' }).lean<AwardDoc[]>();
+    if (awards.length === 0) return 0;
+    const checkIns = await CheckIn.find({ placement: placement._id }).lean<CheckInDoc[]>();
+    const withAnswer = checkIns.map((c) =>
+      c._id === checkInId ? { ...c, status: 'answered', answer: { ...c.answer, inPost: true } } : c,
+    ) as CheckInDoc[];
+    let announced = 0;
+    for (const a of awards) {
+      const paid = new Set(
+        (await AwardPayment.find({ award: a._id }).select({ period: 1 }).lean()).map((x) => x.period),
+      );
+      const before = scheduleOf(a, placement, checkIns, paid);
+      const newlyDue = scheduleOf(a, placement, withAnswer, paid).filter(
+        (r, i) => r.status === 'due' && before[i]?.status !== 'due',
+      );
+      if (newlyDue.length === 0) continue;
+      const facts = await mailFacts(a, placement.schoolName);
+      const teacher = a.shareName ? ((await User.findById(a.teacher).select({ name: 1 }).lean())?.name ?? null) : null;
+      for (const person of await activeStaff(a.sponsor)) {
+        await this.d.notify.awardDue(person, {
+          ...facts,
+          checkInId,
+          periods: periodList(newlyDue.map((r) => r.period)),
+          total: newlyDue.reduce((sum, r) => sum + r.amount, 0).toLocaleString('zh-CN'),
+          teacher,
+          placeNo: a.placeNo + 1,
+        });
+        announced += 1;
+      }
+    }
+    return announced;
   }
 
   /** The teacher's awards with their schedules. */
@@ -305,9 +401,17 @@ export class Awards {
     if (!award || String(award.sponsor) !== ctx.actor.organisationId || ctx.actor.role !== 'staff') {
       throw new NotFoundError();
     }
-    const { schedule } = await this.withSchedule(award);
+    const { schedule, placement } = await this.withSchedule(award);
     const row = schedule.find((r) => r.period === period);
     if (!row || row.status !== 'due') throw new ConflictError('incentives.errors.notDue');
+    // The teacher's email first, guarded by the payment record: sent once it exists.
+    const teacher = await User.findById(award.teacher).lean();
+    if (teacher && !teacher.erasedAt) {
+      await this.d.notify.awardPaid(recipientOf(teacher), {
+        ...(await mailFacts(award, placement?.schoolName ?? '')),
+        period,
+      });
+    }
     try {
       await AwardPayment.create({
         _id: `${awardId}:${period}`,
@@ -321,6 +425,7 @@ export class Awards {
       if (isDuplicateKey(err)) throw new ConflictError('incentives.errors.notDue');
       throw err;
     }
+    this.d.outbox.nudge();
     await this.d.events.record(
       ctx,
       'award.paid',

@@ -9,7 +9,13 @@ export interface Recipient {
   locale: string;
 }
 
-const recipient = (u: { _id: Types.ObjectId; email: string; name: string; locale?: string | null }): Recipient => ({
+/** Whom to write to: a user's address, name and language. */
+export const recipientOf = (u: {
+  _id: Types.ObjectId;
+  email: string;
+  name: string;
+  locale?: string | null;
+}): Recipient => ({
   id: String(u._id),
   email: u.email,
   name: u.name,
@@ -19,7 +25,7 @@ const recipient = (u: { _id: Types.ObjectId; email: string; name: string; locale
 /** Coordinators of the whole region and of `unitCode`. */
 export async function coordinatorsCovering(unitCode: string): Promise<Recipient[]> {
   const users = await User.find({ role: 'coordinator', scopeUnit: trusted({ $in: [null, unitCode] }) }).lean();
-  return users.map(recipient);
+  return users.map(recipientOf);
 }
 
 /** An organisation's active staff with a verified address. */
@@ -29,5 +35,5 @@ export async function activeStaff(organisation: Types.ObjectId | string): Promis
     membership: 'active',
     emailVerifiedAt: trusted({ $ne: null }),
   }).lean();
-  return users.map(recipient);
+  return users.map(recipientOf);
 }

@@ -195,6 +195,7 @@ export class Placements {
         title: vacancy.title,
         unitCode: app.unitCode,
         countyCode: vacancy.countyCode,
+        awardsPendingSince: this.d.awards ? this.d.clock.now() : null,
         postType: vacancy.postType,
         sourcePartner: app.sourcePartner ?? null,
         startDate: start,
@@ -213,7 +214,10 @@ export class Placements {
         { type: 'Placement', id: String(placement._id) },
         { application: String(app._id) },
       );
-      await this.d.awards?.reserveFor(placement);
+      if (this.d.awards) {
+        await this.d.awards.reserveFor(placement);
+        await Placement.updateOne({ _id: placement._id }, { $set: { awardsPendingSince: null } });
+      }
       return placement;
     } catch (err) {
       if (isDuplicateKey(err)) return null;
@@ -221,8 +225,21 @@ export class Placements {
     }
   }
 
-  /** The sweeper: signed applications whose placement is missing (a crash right after signing) get one. */
+  /**
+   * The sweeper: signed applications whose placement is missing (a crash right after signing) get one, and a
+   * placement whose sponsored places were never reserved (a crash right after creating it) gets them, as offered
+   * when it was created. Returns the placements created.
+   */
   async sweep(): Promise<number> {
+    if (this.d.awards) {
+      // Left alone for a minute: the request that created it is most likely still reserving.
+      const settled = new Date(this.d.clock.now().getTime() - 60_000);
+      const cut = await Placement.find({ awardsPendingSince: trusted({ $lte: settled }) }).lean<PlacementDoc[]>();
+      for (const p of cut) {
+        await this.d.awards.reserveFor(p, p.awardsPendingSince ?? undefined);
+        await Placement.updateOne({ _id: p._id }, { $set: { awardsPendingSince: null } });
+      }
+    }
     const signed = await Application.find({ stage: 'signed', outcome: null }).select({ _id: 1 }).lean();
     const have = new Set(
       (
@@ -322,6 +339,8 @@ export class Placements {
     const { checkIn, placement } = await this.checkIn(id, signature);
     if (checkIn.status === 'answered') throw new ConflictError('placements.errors.answered');
     const now = this.d.clock.now();
+    // Sponsors hear of the award periods this answer makes due (emails guarded by the answer below).
+    const announced = a.inPost ? ((await this.d.awards?.announceDue(placement, id)) ?? 0) : 0;
     // Conditional on the state read: a double submit answers once.
     const written = await CheckIn.updateOne(
       { _id: id, status: checkIn.status },
@@ -337,6 +356,7 @@ export class Placements {
       { type: 'Placement', id: String(placement._id) },
       { checkIn: id, flagged: !a.inPost || a.intention <= 2 },
     );
+    if (announced > 0) this.d.outbox.nudge();
   }
 
   async checkInsOf(placementId: Types.ObjectId) {

@@ -6,12 +6,13 @@ import { CheckIn } from '../../models/CheckIn';
 import { IncentiveProgramme } from '../../models/IncentiveProgramme';
 import { Types } from 'mongoose';
 import { Placement } from '../../models/Placement';
+import { User } from '../../models/User';
 import { toActor } from '../../server/services/actor';
 import { addMonths } from '../../server/services/placements';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { makeCandidate } from '../helpers/candidates';
-import { csrfFrom, loginAs } from '../helpers/http';
+import { csrfFrom, linkIn, loginAs, submitForm } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
 
 const t = useTestApp({ start: new Date('2026-09-10T02:00:00Z') });
@@ -70,8 +71,9 @@ async function placementFor(
 }
 
 /** A candidate hired into the vacancy through the pipeline (the placement is created on signing). */
-async function hire(setup: Awaited<ReturnType<typeof fundedSetup>>, name: string) {
+async function hire(setup: Awaited<ReturnType<typeof fundedSetup>>, name: string, locale = 'zh-CN') {
   const { user, actor } = await makeCandidate(t, name);
+  await User.updateOne({ _id: user._id }, { $set: { locale } });
   const id = await t.services.applications.apply({ actor }, String(setup.vacancy._id), {
     statement: '',
     consent: true,
@@ -83,7 +85,7 @@ async function hire(setup: Awaited<ReturnType<typeof fundedSetup>>, name: string
   await t.services.applications.answerOffer({ actor }, id, true);
   await t.services.applications.move({ actor: staffActor }, id, { action: 'advance', contractDate: START });
   const placement = (await Placement.findOne({ application: id }).lean())!;
-  return { user, placement, staffActor };
+  return { user, actor, placement, staffActor };
 }
 
 it('places go to contracts in signing order up to the budget; a placement that never starts gives its place back', async () => {
@@ -248,4 +250,107 @@ it("a programme for one university's graduates funds only teachers hired through
   expect(withAward).toBeGreaterThan(0);
   expect(reports).toContain(`有资助：录用 ${withAward} 人`);
   expect(reports).toContain(`无资助：录用 ${inUnit.length - withAward} 人`);
+});
+
+it('emails: the teacher hears of the reserved place and of each recorded payment; the sponsor hears when a check-in makes periods due, naming only teachers who agreed', async () => {
+  const setup = await fundedSetup();
+  const sponsorStaff = await makeUser({ role: 'staff', org: setup.sponsor._id });
+  const named = await hire(setup, '宁静');
+  const unnamed = await hire(setup, '沈默', 'en');
+  await t.deliver();
+  const offered = t.smtp.to(named.user.email).filter((m) => m.subject === '您获得了一项资助：乡村英语教师津贴');
+  expect(offered).toHaveLength(1);
+  expect(offered[0]!.text).toContain('春晖乡村教育基金会为您在');
+  expect(offered[0]!.text).toContain('“乡村英语教师津贴”：月度津贴补助，每月 500 元，最多 3 个月。');
+  expect(linkIn(offered[0]!.text, '/me/placement')).toMatch(/\/me\/placement$/);
+  const offeredEn = t.smtp.to(unnamed.user.email);
+  expect(offeredEn.map((m) => m.subject)).toContain('A sponsored incentive for your post: 乡村英语教师津贴');
+  expect(offeredEn.find((m) => m.subject.startsWith('A sponsored'))!.text).toContain(
+    'Monthly stipend top-up, 500 yuan a month, for at most 3 month(s).',
+  );
+
+  const awardOf = async (p: { _id: Types.ObjectId }) => (await Award.findOne({ placement: p._id }).lean())!;
+  await t.services.awards.accept({ actor: named.actor }, String((await awardOf(named.placement))._id), true);
+  await t.services.awards.accept({ actor: unnamed.actor }, String((await awardOf(unnamed.placement))._id), false);
+
+  // Each teacher confirms they are in post at the one-month check-in, through the emailed link.
+  const answerCheckIn = async (placementId: Types.ObjectId, months: number, inPost: 'yes' | 'no') => {
+    const id = `${String(placementId)}:${months}`;
+    await CheckIn.create({
+      _id: id,
+      placement: placementId,
+      postedBy: setup.school._id,
+      dueAt: addMonths(START, months),
+      sentAt: addMonths(START, months),
+    });
+    const link = new URL(t.services.placements.checkInLink(id)).pathname;
+    const res = await submitForm(t.agent(), link, {
+      inPost,
+      workload: '3',
+      support: '4',
+      housing: '3',
+      intention: '4',
+      text: '',
+    });
+    expect(res.status).toBe(200);
+  };
+  await answerCheckIn(named.placement._id, 1, 'yes');
+  await answerCheckIn(unnamed.placement._id, 1, 'yes');
+  await t.deliver();
+  const due = () => t.smtp.to(sponsorStaff.email).filter((m) => m.subject === '资助到期应付：乡村英语教师津贴');
+  expect(due()).toHaveLength(2);
+  expect(due().map((m) => m.text.includes('受资助教师宁静'))).toContain(true);
+  expect(due().find((m) => m.text.includes('第 2 位受资助教师'))!.text).toContain(
+    '“乡村英语教师津贴”第 1 期资助已到期应付，共 500 元。该教师未同意向资助方显示姓名。',
+  );
+  expect(due().some((m) => m.text.includes('沈默') || m.html.includes('沈默'))).toBe(false);
+  expect(linkIn(due()[0]!.text, '/sponsor/programmes/')).toContain(String(setup.programme._id));
+
+  // "Not in post" at three months makes nothing due: no email.
+  await answerCheckIn(named.placement._id, 3, 'no');
+  await t.deliver();
+  expect(due()).toHaveLength(2);
+
+  // The sponsor records period 1 as paid: the teacher hears it once.
+  const sponsor = t.agent();
+  await loginAs(sponsor, sponsorStaff.email);
+  const page = await sponsor.get(`/sponsor/programmes/${String(setup.programme._id)}`);
+  const namedAward = String((await awardOf(named.placement))._id);
+  const pay = () =>
+    sponsor
+      .post(`/sponsor/awards/${namedAward}/paid`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), period: '1' });
+  expect((await pay()).status).toBe(303);
+  expect((await pay()).status).toBe(409);
+  await t.deliver();
+  const paid = t.smtp.to(named.user.email).filter((m) => m.subject === '春晖乡村教育基金会已记录发放第 1 期资助');
+  expect(paid).toHaveLength(1);
+  expect(paid[0]!.text).toContain('已记录“乡村英语教师津贴”第 1 期资助（500 元）已经发放');
+});
+
+it('a crash between creating a placement and reserving its place is repaired by the sweeper, with the programmes offered when the contract was signed', async () => {
+  const setup = await fundedSetup();
+  // The programme's last day is today.
+  await IncentiveProgramme.updateOne(
+    { _id: setup.programme._id },
+    { $set: { endsOn: new Date('2026-09-10T00:00:00+08:00') } },
+  );
+  // As a crash would leave it: the placement written, its reservation never made.
+  const cut = await placementFor(setup, '断电老师');
+  await Placement.updateOne({ _id: cut._id }, { $set: { awardsPendingSince: t.clock.now() } });
+  await t.services.placements.sweep();
+  // Within the first minute the request that created it may still be reserving: left alone.
+  expect(await Award.countDocuments({ placement: cut._id })).toBe(0);
+  // Three days later the programme has ended, but it was offered when the contract was signed.
+  t.clock.advance(3 * 86_400_000);
+  await t.services.placements.sweep();
+  await t.services.placements.sweep();
+  const awards = await Award.find({ placement: cut._id }).lean();
+  expect(awards.map((a) => [a.status, a.placeNo])).toEqual([['reserved', 0]]);
+  expect((await Placement.findById(cut._id).lean())!.awardsPendingSince).toBeNull();
+  // A placement created now, after the programme ended, gets nothing.
+  const late = await hire(setup, '晚到老师');
+  expect(await Award.countDocuments({ placement: late.placement._id })).toBe(0);
+  expect((await Placement.findById(late.placement._id).lean())!.awardsPendingSince).toBeNull();
 });

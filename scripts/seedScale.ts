@@ -2205,6 +2205,7 @@ class ScaleSeed {
       mentor: null,
       mentorName: '',
       flaggedAt: null,
+      awardsPendingSince: null,
       checklist: CHECKLIST.map((item) => {
         const dueAt = new Date(start + item.days * DAY);
         const done = dueAt.getTime() <= this.nowMs;

@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   let dbName: string | undefined;
   if (!uri) {
     try {
-      embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'db'), log: say });
+      embedded = await startEmbeddedDatabase({
+        dataDir: path.join(config.dataDir, 'db'),
+        log: say,
+        avoidPorts: [config.port],
+      });
     } catch (err) {
       if (err instanceof EmbeddedDatabaseError) {
         process.stderr.write(`${err.message}\n`);

@@ -28,6 +28,11 @@ export interface StartOptions {
   dataDir: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * Ports a picked port must not be: the app's own HTTP port, which is not listening yet while the engine starts, so
+   * the system may hand it to the engine (the app then fails with EADDRINUSE).
+   */
+  avoidPorts?: number[];
   /** Progress messages for people watching the first start. */
   log?: (message: string) => void;
   /** Ignore a mongod on PATH (tests always run on the same engine as CI). */
@@ -171,6 +176,8 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+const portOf = (uri: string) => Number(new URL(uri).port);
+
 interface Launched {
   child: ChildProcess;
   uri: string;
@@ -232,12 +239,19 @@ export async function startEmbeddedDatabase(options: StartOptions): Promise<Embe
   try {
     fs.mkdirSync(storeDir, { recursive: true });
     current = await launch(engine, binary, storeDir, options.port ?? 0);
+    for (let tries = 0; !options.port && options.avoidPorts?.includes(portOf(current.uri)); tries += 1) {
+      if (tries === 5) throw new EmbeddedDatabaseError("The embedded database kept being given the app's own port.");
+      const exited = waitForExit(current.child, 5000);
+      current.child.kill('SIGTERM');
+      await exited;
+      current = await launch(engine, binary, storeDir, 0);
+    }
   } catch (err) {
     releaseLock();
     throw err;
   }
   const { uri } = current;
-  const port = Number(new URL(uri).port);
+  const port = portOf(uri);
   let stopping: Promise<void> | undefined;
   let restarts = 0;
 

@@ -1,23 +1,12 @@
 // A new candidate completes a profile, sees they are eligible and applies; the school screens, scores and moves
 // them through the gates to the public notice, where the name shows masked.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { checkDigit } from '../../server/services/idcard';
-import { expectAccessible, launchBrowser, signIn, startLocalApp, type RunningApp } from '../helpers/browser';
+import { expectAccessible, signIn, useBrowserApp } from '../helpers/browser';
 
 jest.setTimeout(150_000);
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useBrowserApp();
 
 async function staffMove(page: Page, button: string | RegExp) {
   await page.getByRole('button', { name: button }).click();
@@ -31,16 +20,16 @@ it('a candidate applies and the school runs the procedure to the public notice',
 
   // Sign up and verify through the local mailbox.
   const candidate = await (
-    await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+    await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
   ).newPage();
-  await candidate.goto(`${app.baseUrl}/register`);
+  await candidate.goto(`${e2e.app.baseUrl}/register`);
   await candidate.getByLabel('姓名').fill('周敏');
   await candidate.getByLabel('电子邮箱').fill(email);
   await candidate.getByRole('textbox', { name: '密码', exact: true }).fill(password);
   await candidate.getByLabel('再次输入密码').fill(password);
   await candidate.getByLabel(/我已阅读并同意/).check();
   await candidate.getByRole('button', { name: '注册' }).click();
-  await candidate.goto(`${app.baseUrl}/dev/mailbox`);
+  await candidate.goto(`${e2e.app.baseUrl}/dev/mailbox`);
   const mail = candidate.getByRole('link', { name: /请验证您的邮箱/ });
   for (let i = 0; i < 20 && (await mail.count()) === 0; i += 1) {
     await candidate.waitForTimeout(250);
@@ -48,10 +37,10 @@ it('a candidate applies and the school runs the procedure to the public notice',
   }
   await mail.first().click();
   await candidate.locator('.mail-body a[href*="/verify-email/"]').click();
-  await signIn(candidate, app.baseUrl, email, password);
+  await signIn(candidate, e2e.app.baseUrl, email, password);
 
   // The profile.
-  await candidate.goto(`${app.baseUrl}/me/profile`);
+  await candidate.goto(`${e2e.app.baseUrl}/me/profile`);
   await expectAccessible(candidate);
   await candidate.getByLabel('姓名（与身份证一致）').fill('周敏');
   await candidate.getByRole('textbox', { name: '身份证号' }).fill(idNumber);
@@ -67,7 +56,7 @@ it('a candidate applies and the school runs the procedure to the public notice',
   expect(await candidate.locator('.flash').innerText()).toContain('档案已保存');
 
   // Find the post, see eligibility, apply.
-  await candidate.goto(`${app.baseUrl}/jobs?county=130722&subject=math`);
+  await candidate.goto(`${e2e.app.baseUrl}/jobs?county=130722&subject=math`);
   await candidate.getByRole('link', { name: '初中数学教师' }).first().click();
   expect(await candidate.locator('.eligibility h2').innerText()).toContain('符合报考条件');
   await expectAccessible(candidate);
@@ -81,10 +70,10 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await expectAccessible(candidate);
 
   // The school screens, scores and advances.
-  const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(staff, app.baseUrl, 'hr.zhangbei@demo.teachbridge.cn');
+  const staff = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(staff, e2e.app.baseUrl, 'hr.zhangbei@demo.teachbridge.cn');
   const applicationId = applicationUrl.split('/').pop()!;
-  await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
+  await staff.goto(`${e2e.app.baseUrl}/manage/applications/${applicationId}`);
   await expectAccessible(staff);
   expect(await staff.locator('main').innerText()).toMatch(/1307\*{10}\d{4}|1307\*{10}\d{3}X/);
   await staffMove(staff, /进入“资格审查”/);
@@ -101,7 +90,7 @@ it('a candidate applies and the school runs the procedure to the public notice',
   await expectAccessible(staff);
 
   // The public notice: masked name and scores, no personal data.
-  await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
+  await staff.goto(`${e2e.app.baseUrl}/manage/applications/${applicationId}`);
   await staff
     .getByRole('link', { name: /初中数学教师/ })
     .first()
@@ -118,16 +107,16 @@ it('a candidate applies and the school runs the procedure to the public notice',
   // The candidate follows it.
   await candidate.goto(applicationUrl);
   expect(await candidate.locator('main').innerText()).toContain('公示');
-  await candidate.goto(`${app.baseUrl}/dev/mailbox`);
+  await candidate.goto(`${e2e.app.baseUrl}/dev/mailbox`);
   expect(await candidate.locator('main').innerText()).toContain('报名进展：初中数学教师');
 });
 
 it('the demo candidate accepts an offer and the school records the signing', async () => {
   const candidate = await (
-    await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+    await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
   ).newPage();
-  await signIn(candidate, app.baseUrl, 'candidate@demo.teachbridge.cn');
-  await candidate.goto(`${app.baseUrl}/me/applications`);
+  await signIn(candidate, e2e.app.baseUrl, 'candidate@demo.teachbridge.cn');
+  await candidate.goto(`${e2e.app.baseUrl}/me/applications`);
   await expectAccessible(candidate);
   await candidate.locator('.job-card', { hasText: '北京市第八十中学雄安分校' }).getByRole('link').click();
   const offer = candidate.getByRole('button', { name: '接受聘用' });
@@ -136,9 +125,9 @@ it('the demo candidate accepts an offer and the school records the signing', asy
   expect(await candidate.locator('.flash[role="status"]').innerText()).toContain('您已接受聘用');
   const applicationId = candidate.url().split('/').pop()!;
 
-  const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(staff, app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
-  await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
+  const staff = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(staff, e2e.app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
+  await staff.goto(`${e2e.app.baseUrl}/manage/applications/${applicationId}`);
   await staff.getByLabel('签约日期').fill('2027-02-20');
   await staffMove(staff, /进入“已签约”/);
   expect(await staff.locator('.status').first().innerText()).toBe('已签约');

@@ -2,37 +2,27 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   checkWeight,
   expectAccessible,
   expectPageWeight,
-  launchBrowser,
   pageWeight,
   seriousViolations,
-  startLocalApp,
   WEIGHT_BUDGET,
   type PageWeight,
-  type RunningApp,
   type WeightRequest,
+  useBrowserApp,
 } from '../helpers/browser';
 
 jest.setTimeout(120_000);
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useBrowserApp();
 let page: Page;
 const visited: string[] = [];
 
 beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 740 } })).newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  page = await (await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 740 } })).newPage();
 });
 
 /** Every page the journey reaches must have no serious or critical accessibility violations and keep to the weight budget. */
@@ -42,7 +32,7 @@ async function checkPage() {
 }
 
 it('a candidate registers, verifies the email from the local mailbox, signs in and switches to English', async () => {
-  await page.goto(`${app.baseUrl}/`);
+  await page.goto(`${e2e.app.baseUrl}/`);
   expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
   expect(await page.locator('h1').innerText()).toContain('让好老师来到河北的每一所学校');
   await checkPage();
@@ -106,7 +96,7 @@ it('a candidate registers, verifies the email from the local mailbox, signs in a
 });
 
 it('the accessibility check itself finds a serious violation when there is one', async () => {
-  const probe = await browser.newPage();
+  const probe = await e2e.browser.newPage();
   await probe.setContent('<html lang="en"><body><main><img src="data:,"><button></button></main></body></html>');
   const ids = (await seriousViolations(probe)).map((v) => v.id);
   expect(ids).toEqual(expect.arrayContaining(['image-alt', 'button-name']));
@@ -114,14 +104,14 @@ it('the accessibility check itself finds a serious violation when there is one',
 });
 
 it('the weight check records the document and its stylesheet as transferred, and starts again on each page', async () => {
-  const probe = await browser.newPage({ locale: 'zh-CN' });
-  await probe.goto(`${app.baseUrl}/jobs`);
+  const probe = await e2e.browser.newPage({ locale: 'zh-CN' });
+  await probe.goto(`${e2e.app.baseUrl}/jobs`);
   const weight = await pageWeight(probe);
-  const html = await (await fetch(`${app.baseUrl}/jobs`)).text();
+  const html = await (await fetch(`${e2e.app.baseUrl}/jobs`)).text();
   const document = weight.requests.find((r) => r.type === 'Document');
   const stylesheet = weight.requests.find((r) => r.type === 'Stylesheet');
-  expect(document).toMatchObject({ method: 'GET', url: `${app.baseUrl}/jobs`, status: 200, fromCache: false });
-  expect(stylesheet).toMatchObject({ url: `${app.baseUrl}/public/css/app.css`, status: 200 });
+  expect(document).toMatchObject({ method: 'GET', url: `${e2e.app.baseUrl}/jobs`, status: 200, fromCache: false });
+  expect(stylesheet).toMatchObject({ url: `${e2e.app.baseUrl}/public/css/app.css`, status: 200 });
   // Headers and a body that compression can only make smaller than the page's own bytes.
   expect(document!.bytes).toBeGreaterThan(1000);
   expect(document!.bytes).toBeLessThan(Buffer.byteLength(html) + 2000);
@@ -131,12 +121,12 @@ it('the weight check records the document and its stylesheet as transferred, and
   expect(weight.blockingScripts).toEqual([]);
 
   // A form's post, its redirect and the page it leads to form the record of that page, and only they do.
-  await probe.goto(`${app.baseUrl}/password/forgot`);
+  await probe.goto(`${e2e.app.baseUrl}/password/forgot`);
   await probe.getByLabel('电子邮箱').fill('nobody@example.cn');
   await probe.getByRole('button', { name: '发送重置链接' }).click();
   await probe.waitForURL('**/password/forgot/sent');
   const after = await pageWeight(probe);
-  expect(after.url).toBe(`${app.baseUrl}/password/forgot/sent`);
+  expect(after.url).toBe(`${e2e.app.baseUrl}/password/forgot/sent`);
   const hops = after.requests.filter((r) => r.type === 'Document');
   expect(hops.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.status}`)).toEqual([
     'POST /password/forgot 303',
@@ -169,7 +159,7 @@ it('the weight check fails a page over budget, naming the page, its bytes and it
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const probe = await browser.newPage();
+  const probe = await e2e.browser.newPage();
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/heavy`;
     await probe.goto(url);

@@ -1,26 +1,15 @@
 // A placement followed from the school's side, the teacher's mailbox and the coordinator's registry: staff tick an
 // onboarding item and match a mentor from the paired Beijing school, the teacher answers the one-month check-in from
 // the emailed link without signing in, and the low intention to stay reaches the coordinator as a flag.
-import type { Browser, Page } from 'playwright-core';
-import { expectAccessible, launchBrowser, signIn, startLocalApp, type RunningApp } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { expectAccessible, signIn, useBrowserApp } from '../helpers/browser';
 
 jest.setTimeout(150_000);
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useBrowserApp();
 
 async function openMail(page: Page, to: string, subject: string) {
-  await page.goto(`${app.baseUrl}/dev/mailbox`);
+  await page.goto(`${e2e.app.baseUrl}/dev/mailbox`);
   const item = page.locator('.mail-list li', { hasText: to }).filter({ hasText: subject });
   for (let i = 0; i < 40 && (await item.count()) === 0; i += 1) {
     await page.waitForTimeout(250); // the scheduler's first run and the mail worker take moments
@@ -30,8 +19,8 @@ async function openMail(page: Page, to: string, subject: string) {
 }
 
 it('staff tick onboarding and assign a mentor, the teacher answers the check-in from the mailbox, the coordinator sees the flag', async () => {
-  const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(staff, app.baseUrl, 'hr.zhangbei@demo.teachbridge.cn');
+  const staff = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(staff, e2e.app.baseUrl, 'hr.zhangbei@demo.teachbridge.cn');
   await staff.getByRole('link', { name: '入职跟踪', exact: true }).click();
   await staff.getByRole('link', { name: /韩雨桐/ }).click();
   await expectAccessible(staff);
@@ -49,7 +38,7 @@ it('staff tick onboarding and assign a mentor, the teacher answers the check-in 
 
   // The teacher answers the one-month check-in from the emailed link, no sign-in.
   const teacher = await (
-    await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+    await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
   ).newPage();
   await openMail(teacher, 'teacher@demo.teachbridge.cn', '入职回访');
   await teacher.locator('.mail-body a[href*="/checkins/"]').first().click();
@@ -64,8 +53,8 @@ it('staff tick onboarding and assign a mentor, the teacher answers the check-in 
   // The school sees the answer; the coordinator finds the placement among the flagged.
   await staff.reload();
   expect(await staff.locator('body').innerText()).toContain('宿舍还没有落实');
-  const coordinator = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(coordinator, app.baseUrl, 'coordinator@demo.teachbridge.cn');
+  const coordinator = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(coordinator, e2e.app.baseUrl, 'coordinator@demo.teachbridge.cn');
   await coordinator.getByRole('link', { name: '入职跟踪登记' }).click();
   await coordinator.getByLabel('只看需关注的').check();
   await coordinator.getByRole('button', { name: '搜索' }).click();
@@ -76,16 +65,16 @@ it('staff tick onboarding and assign a mentor, the teacher answers the check-in 
   await expectAccessible(coordinator);
 
   // The mentor opens their page from the introduction email; the Beijing school sees its mentor's load.
-  const mentor = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  const mentor = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
   await openMail(mentor, 'mentor.1@demo.teachbridge.cn', '结对带教');
   await mentor.locator('.mail-body a[href*="/mentoring/"]').first().click();
   expect(await mentor.locator('main').innerText()).toContain('宿舍还没有落实');
   await expectAccessible(mentor);
-  const bj80 = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(bj80, app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
+  const bj80 = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(bj80, e2e.app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
   await bj80.getByRole('link', { name: '带教导师' }).click();
   expect(await bj80.locator('tr', { hasText: '刘雅琴' }).innerText()).toContain('1 / 3');
   await expectAccessible(bj80);
-  await staff.goto(`${app.baseUrl}/manage/placements/template`);
+  await staff.goto(`${e2e.app.baseUrl}/manage/placements/template`);
   await expectAccessible(staff);
 });

@@ -3,24 +3,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { checkDigit } from '../../server/services/idcard';
-import { expectAccessible, launchBrowser, signIn, startLocalApp, type RunningApp } from '../helpers/browser';
+import { expectAccessible, signIn, useBrowserApp } from '../helpers/browser';
 
 jest.setTimeout(150_000);
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useBrowserApp();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teachbridge-csv-'));
 
-beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -33,11 +24,11 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
       '何明哲,he.mingzhe@example.cn,,数学,2027,本科,,数学,保定市,\r\n',
   );
 
-  const partner = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(partner, app.baseUrl, 'careers@demo.bnu.edu.cn');
+  const partner = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(partner, e2e.app.baseUrl, 'careers@demo.bnu.edu.cn');
   await partner.getByRole('link', { name: '推荐学生' }).click();
   await expectAccessible(partner);
-  await partner.goto(`${app.baseUrl}/partner/referrals`);
+  await partner.goto(`${e2e.app.baseUrl}/partner/referrals`);
   await partner.getByLabel('CSV 文件').setInputFiles(csv);
   await partner.getByRole('button', { name: '导入' }).click();
   expect(await partner.locator('.lead').innerText()).toContain('新增 2 人');
@@ -45,9 +36,9 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
 
   // The graduate opens the invitation from the local mailbox and registers.
   const graduate = await (
-    await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+    await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
   ).newPage();
-  await graduate.goto(`${app.baseUrl}/dev/mailbox`);
+  await graduate.goto(`${e2e.app.baseUrl}/dev/mailbox`);
   const invitation = graduate.locator('.mail-list li', { hasText: 'lin.ruoxi@example.cn' });
   for (let i = 0; i < 20 && (await invitation.count()) === 0; i += 1) {
     await graduate.waitForTimeout(250); // the worker delivers within moments
@@ -61,10 +52,10 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
   await graduate.getByLabel('再次输入密码').fill('ruoxi-teaches-2027');
   await graduate.getByLabel(/我已阅读并同意/).check();
   await graduate.getByRole('button', { name: '注册并接受' }).click();
-  await signIn(graduate, app.baseUrl, 'lin.ruoxi@example.cn', 'ruoxi-teaches-2027');
+  await signIn(graduate, e2e.app.baseUrl, 'lin.ruoxi@example.cn', 'ruoxi-teaches-2027');
 
   // Profile, so that she can apply.
-  await graduate.goto(`${app.baseUrl}/me/profile`);
+  await graduate.goto(`${e2e.app.baseUrl}/me/profile`);
   await graduate.getByLabel('姓名（与身份证一致）').fill('林若曦');
   await graduate.getByRole('textbox', { name: '身份证号' }).fill('13072220020310004' + checkDigit('13072220020310004'));
   await graduate.getByLabel(/我单独同意/).check();
@@ -78,7 +69,7 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
   await graduate.getByRole('button', { name: '保存' }).first().click();
 
   // The partner recommends a post.
-  await partner.goto(`${app.baseUrl}/partner/referrals`);
+  await partner.goto(`${e2e.app.baseUrl}/partner/referrals`);
   await partner.getByRole('link', { name: '林若曦' }).click();
   expect(await partner.locator('.status').first().innerText()).toBe('已注册');
   const option = partner.locator('#f-vacancyId option', { hasText: '初中英语教师 · 北京市第八十中学雄安分校' });
@@ -86,7 +77,7 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
   await partner.getByRole('button', { name: '推荐给毕业生' }).click();
 
   // She sees it and applies.
-  await graduate.goto(`${app.baseUrl}/me/referrals`);
+  await graduate.goto(`${e2e.app.baseUrl}/me/referrals`);
   await expectAccessible(graduate);
   await graduate.getByRole('link', { name: '初中英语教师' }).click();
   await graduate.getByRole('link', { name: '报名此岗位' }).click();

@@ -1,30 +1,18 @@
 // The regional coordinator reads the demo's reports: opens the dashboard from the menu, narrows it to one city,
 // downloads a chart's data as CSV, and the page fits A4 when printed.
 import fs from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { expectAccessible, launchBrowser, signIn, startLocalApp, type RunningApp } from '../helpers/browser';
+import { expectAccessible, signIn, useBrowserApp } from '../helpers/browser';
 
 jest.setTimeout(150_000);
 
 const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useBrowserApp();
 
 it('a coordinator opens the dashboard, filters to one city and downloads its shortage figures', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const context = await e2e.browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
   const page = await context.newPage();
-  await signIn(page, app.baseUrl, 'coordinator@demo.teachbridge.cn');
+  await signIn(page, e2e.app.baseUrl, 'coordinator@demo.teachbridge.cn');
   await page.getByRole('link', { name: '数据报表', exact: true }).click();
   expect(await page.locator('h1').innerText()).toBe('数据报表');
   await expectAccessible(page);

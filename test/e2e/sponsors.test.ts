@@ -1,30 +1,18 @@
 // A sponsor's programme from its creation to a funded teacher: the foundation drafts and submits it, the regional
 // office approves it, the matching vacancy shows the incentive, the school signs a hire there, and the award appears
 // for the teacher (who accepts it) and for the sponsor (who then sees the teacher's name).
-import type { Browser } from 'playwright-core';
-import { expectAccessible, launchBrowser, signIn, startLocalApp, type RunningApp } from '../helpers/browser';
+import { expectAccessible, signIn, useBrowserApp } from '../helpers/browser';
 
 jest.setTimeout(150_000);
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useBrowserApp();
 
 const cstDay = (offsetDays: number) =>
   new Date(Date.now() + 8 * 3600 * 1000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 it('sponsor creates a programme → coordinator approves → the vacancy shows it → a hire starts → the award reaches teacher and sponsor', async () => {
-  const sponsor = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(sponsor, app.baseUrl, 'grants@demo.chunhui.org.cn');
+  const sponsor = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(sponsor, e2e.app.baseUrl, 'grants@demo.chunhui.org.cn');
   await sponsor.getByRole('link', { name: '资助项目', exact: true }).click();
   await sponsor.getByRole('link', { name: '新建资助项目' }).click();
   await expectAccessible(sponsor);
@@ -49,8 +37,8 @@ it('sponsor creates a programme → coordinator approves → the vacancy shows i
   expect(await sponsor.locator('.flash[role="status"]').innerText()).toContain('等待区域协同办审核');
   const programmeUrl = sponsor.url();
 
-  const coordinator = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(coordinator, app.baseUrl, 'coordinator@demo.teachbridge.cn');
+  const coordinator = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(coordinator, e2e.app.baseUrl, 'coordinator@demo.teachbridge.cn');
   await coordinator.getByRole('link', { name: '资助项目', exact: true }).click();
   await expectAccessible(coordinator);
   await coordinator.getByRole('link', { name: '雄安乡村教师安家补助' }).click();
@@ -59,8 +47,8 @@ it('sponsor creates a programme → coordinator approves → the vacancy shows i
   expect(await coordinator.locator('.flash[role="status"]').innerText()).toContain('资助项目已批准');
 
   // A visitor filters the board to sponsored posts and finds the Xiong'an English post with both incentives.
-  const visitor = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await visitor.goto(`${app.baseUrl}/jobs`);
+  const visitor = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await visitor.goto(`${e2e.app.baseUrl}/jobs`);
   await visitor.getByLabel('关键词').fill('雄安');
   await visitor.getByLabel('只看有资助激励的岗位').check();
   await visitor.getByRole('button', { name: '搜索' }).click();
@@ -74,22 +62,22 @@ it('sponsor creates a programme → coordinator approves → the vacancy shows i
 
   // The demo candidate accepts the offer there and the school signs the contract: the placement starts.
   const candidate = await (
-    await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+    await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
   ).newPage();
-  await signIn(candidate, app.baseUrl, 'candidate@demo.teachbridge.cn');
-  await candidate.goto(`${app.baseUrl}/me/applications`);
+  await signIn(candidate, e2e.app.baseUrl, 'candidate@demo.teachbridge.cn');
+  await candidate.goto(`${e2e.app.baseUrl}/me/applications`);
   await candidate.locator('.job-card', { hasText: '北京市第八十中学雄安分校' }).getByRole('link').click();
   await candidate.getByRole('button', { name: '接受聘用' }).click();
   const applicationId = candidate.url().split('/').pop()!;
-  const staff = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await signIn(staff, app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
-  await staff.goto(`${app.baseUrl}/manage/applications/${applicationId}`);
+  const staff = await (await e2e.browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signIn(staff, e2e.app.baseUrl, 'hr.bj80@demo.teachbridge.cn');
+  await staff.goto(`${e2e.app.baseUrl}/manage/applications/${applicationId}`);
   await staff.getByLabel('签约日期').fill(cstDay(0));
   await staff.getByRole('button', { name: /进入“已签约”/ }).click();
   await staff.waitForLoadState();
 
   // The teacher finds the award on their placement page and accepts it, sharing their name.
-  await candidate.goto(`${app.baseUrl}/me/placement`);
+  await candidate.goto(`${e2e.app.baseUrl}/me/placement`);
   await expectAccessible(candidate);
   const award = candidate.locator('section.incentive', { hasText: '雄安乡村教师安家补助' });
   expect(await award.innerText()).toContain('待确认');

@@ -23,6 +23,23 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/**
+ * For one browser test file: the app started as `npm start` starts it and a Chromium, both ready before its first
+ * test and closed after its last. Read `app` and `browser` inside tests (they are set in `beforeAll`).
+ */
+export function useBrowserApp(): { app: RunningApp; browser: Browser } {
+  const ctx = {} as { app: RunningApp; browser: Browser };
+  beforeAll(async () => {
+    ctx.app = await startLocalApp();
+    ctx.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.app?.stop();
+  });
+  return ctx;
+}
+
 /** Starts server/index.ts in local mode on a fresh data directory; resolves once it is listening. */
 export async function startLocalApp(
   env: Record<string, string> = {},

@@ -72,7 +72,7 @@ export function scheduleOf(
 }
 
 /** Period numbers for a sentence: "4" or "4–6" when consecutive, else "2, 5". */
-export function periodList(periods: number[]): string {
+function periodList(periods: number[]): string {
   const sorted = [...periods].sort((a, b) => a - b);
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
@@ -146,34 +146,27 @@ export class Awards {
       if (teacher) await this.d.notify.awardReserved(teacher, await mailFacts(award, vacancy.schoolName));
       try {
         await Award.create({
-          _id: award._id,
-          programme: p._id,
-          sponsor: p.sponsor,
+          ...award,
           placement: placement._id,
           teacher: placement.teacher,
           placeNo,
-          name: p.name,
-          kind: p.kind,
-          amount: p.amount,
-          period: p.period,
-          periods: p.periods,
           reservedAt: now,
         });
-        reserved += 1;
-        await this.d.events.record(
-          { actor: null },
-          'award.reserved',
-          { type: 'Placement', id: String(placement._id) },
-          {
-            programme: String(p._id),
-            placeNo,
-          },
-        );
       } catch (err) {
         // Another call reserved for this placement meanwhile: give this place back.
         await AwardPlace.deleteOne({ _id: `${String(p._id)}:${placeNo}` });
         if (!isDuplicateKey(err)) throw err;
+        await this.recount(p._id);
+        continue;
       }
+      // Outside the try: once the award exists its place stays claimed, whatever happens to this record.
+      reserved += 1;
+      await this.d.events.record(
+        { actor: null },
+        'award.reserved',
+        { type: 'Placement', id: String(placement._id) },
+        { programme: String(p._id), placeNo },
+      );
       await this.recount(p._id);
     }
     if (reserved > 0) this.d.outbox.nudge();

@@ -2,9 +2,9 @@
 import { placesLeft } from '../server/services/incentives';
 import { Router } from 'express';
 import type { RouteDeps } from '.';
-import { hasFilters, parseFilters, toQueryString } from '../server/services/board';
+import { hasFilters, parseFilters, refusedCounty, toQueryString } from '../server/services/board';
 import { vacancySummary } from '../server/services/jobs';
-import { hebeiUnits, placeOptionGroups } from '../server/services/regions';
+import { countyLabel, hebeiUnits, placeOptionGroups, unitName } from '../server/services/regions';
 import { options } from '../server/services/taxonomy';
 import { daysLeftChangesAt, describeEligibility, presentAnnouncement, presentVacancy } from '../server/views/present';
 import { keepUntil } from '../server/middleware/publicCache';
@@ -24,6 +24,7 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
 
   router.get('/jobs', async (req, res) => {
     const f = parseFilters(req.query as Record<string, unknown>);
+    const refused = refusedCounty(req.query as Record<string, unknown>);
     const now = clock.now();
     const [result, drives] = await Promise.all([catalogue.search(f), jobs.openAnnouncements()]);
     for (const v of result.items) keepUntil(res, daysLeftChangesAt(v.deadline, now));
@@ -47,6 +48,13 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
       next: result.page < result.pages ? pageLink(result.page + 1) : null,
       units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit && !f.county })),
       counties: placeOptionGroups(req.locale, f.county, { hebeiOnly: true }),
+      countyRefused:
+        refused && f.unit
+          ? req.t('jobs.countyNotInUnit', {
+              county: countyLabel(refused, req.locale),
+              unit: unitName(f.unit, req.locale),
+            })
+          : null,
       stages: options('stages', req.locale, f.stage),
       subjects: options('subjects', req.locale, f.subject),
       postTypes: options('postTypes', req.locale, f.postType),

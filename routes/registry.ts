@@ -4,7 +4,14 @@ import type { RouteDeps } from '.';
 import { actorOf, requireRole } from '../server/middleware/guards';
 import { toCsv } from '../server/services/csv';
 import { commitmentEnd, retention } from '../server/services/placements';
-import { hebeiUnits, placeLabel, placeOptionGroups } from '../server/services/regions';
+import {
+  countyInUnit,
+  countyLabel,
+  hebeiUnits,
+  placeLabel,
+  placeOptionGroups,
+  unitName,
+} from '../server/services/regions';
 import { options, postTypeName } from '../server/services/taxonomy';
 import { datedActivities, datedCheckIns, presentSuggestions } from './mentors';
 import { cstDate } from '../server/views/present';
@@ -13,9 +20,12 @@ import { PLACEMENT_STATES } from '../models/Placement';
 function filters(req: Request) {
   const q = req.query as Record<string, unknown>;
   const s = (k: string) => (typeof q[k] === 'string' && q[k] !== '' ? (q[k] as string).slice(0, 40) : undefined);
+  const unit = s('unit');
+  const county = s('county');
   return {
-    unit: s('unit'),
-    county: s('county'),
+    unit,
+    // A county outside the city chosen is refused (the page says so: see refusedCounty).
+    county: unit && county && !countyInUnit(county, unit) ? undefined : county,
     school: s('school'),
     postType: s('postType'),
     partner: s('partner'),
@@ -25,12 +35,21 @@ function filters(req: Request) {
   };
 }
 
+/** The county the query names outside the city it also names, for the page to say it was refused. */
+function refusedCounty(req: Request): string | undefined {
+  const { unit, county } = req.query;
+  return typeof unit === 'string' && unit && typeof county === 'string' && county && !countyInUnit(county, unit)
+    ? county
+    : undefined;
+}
+
 export function registryRouter({ services, clock }: RouteDeps): Router {
   const router = Router();
   router.use('/coordinator/placements', requireRole('coordinator'));
 
   router.get('/coordinator/placements', async (req, res) => {
     const f = filters(req);
+    const refused = refusedCounty(req);
     const now = clock.now();
     const list = await services.placements.registry(actorOf(req), f);
     const choices = await services.placements.registryChoices(actorOf(req));
@@ -54,6 +73,12 @@ export function registryRouter({ services, clock }: RouteDeps): Router {
       units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit })),
       postTypes: options('postTypes', req.locale, f.postType),
       counties: placeOptionGroups(req.locale, f.county, { hebeiOnly: true }),
+      countyRefused: refused
+        ? req.t('jobs.countyNotInUnit', {
+            county: countyLabel(refused, req.locale),
+            unit: unitName(f.unit!, req.locale),
+          })
+        : null,
       schools: choices.schools.map((o) => ({ ...o, selected: o.id === f.school })),
       partners: choices.partners.map((o) => ({ ...o, selected: o.id === f.partner })),
       states: PLACEMENT_STATES.map((s) => ({ value: s, selected: s === f.status })),

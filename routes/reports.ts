@@ -4,7 +4,7 @@ import type { RouteDeps } from '.';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { toCsv } from '../server/services/csv';
 import { FILTER_KEYS, coverage, type Filters } from '../server/services/reports/figures';
-import { countiesOf, findPlace, hebeiUnits, isHebeiUnit, unitName } from '../server/services/regions';
+import { countiesOf, countyLabel, findPlace, hebeiUnits, isHebeiUnit, unitName } from '../server/services/regions';
 import {
   POST_TYPE_KEYS,
   STAGE_KEYS,
@@ -101,7 +101,7 @@ export function reportsRouter({ services, clock }: RouteDeps): Router {
           ? null
           : hebeiUnits(req.locale).map((u) => ({ value: u.code, label: u.name, selected: u.code === unit })),
         counties: unit
-          ? countiesOf(unit).map((c) => ({ value: c.code, label: c.name, selected: c.code === f.county }))
+          ? countiesOf(unit, req.locale).map((c) => ({ value: c.code, label: c.name, selected: c.code === f.county }))
           : null,
         stages: options('stages', req.locale, f.stage),
         subjects: options('subjects', req.locale, f.subject),
@@ -128,7 +128,7 @@ export function reportsRouter({ services, clock }: RouteDeps): Router {
       filterSummary: [
         f.year,
         unit ? unitName(unit, req.locale) : null,
-        f.county ? findPlace(f.county)?.countyName : null,
+        f.county ? countyLabel(f.county, req.locale) : null,
         f.stage ? stageName(f.stage, req.locale) : null,
         f.subject ? subjectName(f.subject, req.locale) : null,
         f.postType ? postTypeName(f.postType, req.locale) : null,

@@ -114,7 +114,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
       units: units.map((u) => ({ value: u.code, label: u.name, checked: chosen('units').includes(u.code) })),
       countyGroups: units.map((u) => ({
         label: u.name,
-        options: countiesOf(u.code).map((c) => ({
+        options: countiesOf(u.code, req.locale).map((c) => ({
           value: c.code,
           label: c.name,
           selected: chosen('counties').includes(c.code),

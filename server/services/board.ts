@@ -42,9 +42,10 @@ export function parseFilters(query: Record<string, unknown>): BoardFilters {
   if (q) f.q = q.slice(0, 60);
   const unit = one(query.unit);
   if (unit && isHebeiUnit(unit)) f.unit = unit;
+  // A county chooses its city; a county outside the city chosen is refused (see refusedCounty).
   const county = one(query.county);
   const place = county ? findPlace(county) : undefined;
-  if (place && place.province === 'hebei') {
+  if (place && place.province === 'hebei' && (!f.unit || place.unitCode === f.unit)) {
     f.county = place.countyCode;
     f.unit = place.unitCode;
   }
@@ -65,6 +66,14 @@ export function parseFilters(query: Record<string, unknown>): BoardFilters {
   const page = Number(one(query.page));
   if (Number.isInteger(page) && page > 1) f.page = Math.min(page, MAX_PAGE);
   return f;
+}
+
+/** The county a query names outside the city it also names: parseFilters drops it, and the page says so. */
+export function refusedCounty(query: Record<string, unknown>): string | undefined {
+  const unit = one(query.unit);
+  const place = findPlace(one(query.county) ?? '');
+  if (!unit || !isHebeiUnit(unit) || !place || place.province !== 'hebei') return undefined;
+  return place.unitCode === unit ? undefined : place.countyCode;
 }
 
 /** The canonical query string (fixed key order, defaults left out); `page` only when asked for. */

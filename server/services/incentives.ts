@@ -14,7 +14,7 @@ import {
 } from '../../models/IncentiveProgramme';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
-import { isRuralCounty, ruralCounties } from './regions';
+import { countyInUnit, findPlace, isRuralCounty, ruralCounties } from './regions';
 import { trusted } from 'mongoose';
 
 export interface ProgrammeCriteria {
@@ -167,6 +167,11 @@ export class Incentives {
     if (input.period === 'once' && input.periods !== 1) fields.periods = 'incentives.errors.oncePeriods';
     if (input.endsOn.getTime() < input.startsOn.getTime()) fields.endsOn = 'incentives.errors.endsBeforeStart';
     if (input.budget < wholeAward(input)) fields.budget = 'incentives.errors.budgetTooSmall';
+    const { units, counties } = input.criteria;
+    if (counties.some((c) => findPlace(c)?.province !== 'hebei')) fields.counties = 'validation.choose';
+    // Both lists must hold, so a county outside every city ticked would match nothing.
+    else if (units.length && counties.some((c) => !units.some((u) => countyInUnit(c, u))))
+      fields.counties = 'incentives.errors.countyOutsideUnits';
     if (Object.keys(fields).length) throw new ValidationError(fields);
   }
 

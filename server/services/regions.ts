@@ -9,6 +9,8 @@ import type { Province } from '../../models/Organisation';
 interface RawCounty {
   code: string;
   name: string;
+  /** The English name: pinyin with the kind of division ("Zhangbei County", "Qiaoxi District"). */
+  en: string;
   kind?: string;
 }
 interface RawUnit {
@@ -33,6 +35,7 @@ export interface Place {
   unitName: { zh: string; en: string };
   countyCode: string;
   countyName: string;
+  countyNameEn: string;
 }
 
 const raw = JSON.parse(fs.readFileSync(path.join(referenceDir, 'regions.json'), 'utf8')) as RawRegions;
@@ -40,7 +43,8 @@ const raw = JSON.parse(fs.readFileSync(path.join(referenceDir, 'regions.json'), 
 const places = new Map<string, Place>();
 for (const unit of raw.hebei) {
   // Dingzhou and Xinji are units without counties: the unit itself is the selectable place.
-  const counties = unit.counties.length > 0 ? unit.counties : [{ code: unit.code, name: unit.name.zh }];
+  const counties =
+    unit.counties.length > 0 ? unit.counties : [{ code: unit.code, name: unit.name.zh, en: unit.name.en }];
   for (const county of counties) {
     places.set(county.code, {
       province: 'hebei',
@@ -48,6 +52,7 @@ for (const unit of raw.hebei) {
       unitName: unit.name,
       countyCode: county.code,
       countyName: county.name,
+      countyNameEn: county.en,
     });
   }
 }
@@ -60,8 +65,40 @@ for (const partner of raw.partners) {
       unitName: partner.name,
       countyCode: district.code,
       countyName: district.name,
+      countyNameEn: district.en,
     });
   }
+}
+
+/** Names that more than one place bears, per language (桥西区 in Shijiazhuang and Zhangjiakou; "Jizhou District"). */
+const repeated: Record<Locale, Set<string>> = { 'zh-CN': new Set(), en: new Set() };
+for (const locale of ['zh-CN', 'en'] as const) {
+  const seen = new Set<string>();
+  for (const place of places.values()) {
+    const name = locale === 'en' ? place.countyNameEn : place.countyName;
+    if (seen.has(name)) repeated[locale].add(name);
+    seen.add(name);
+  }
+}
+
+/**
+ * A county's name in the reader's language, with its city where the name alone is ambiguous:
+ * "桥西区（石家庄市）", "Qiaoxi District (Shijiazhuang)"; the code itself for an unknown one.
+ */
+export function countyLabel(countyCode: string, locale: Locale): string {
+  const place = places.get(countyCode);
+  if (!place) return countyCode;
+  if (locale === 'en') {
+    const name = place.countyNameEn;
+    return repeated.en.has(name) ? `${name} (${place.unitName.en})` : name;
+  }
+  const name = place.countyName;
+  return repeated['zh-CN'].has(name) ? `${name}（${place.unitName.zh}）` : name;
+}
+
+/** Whether a county lies in a unit (a county-less unit such as Dingzhou is its own county). */
+export function countyInUnit(countyCode: string, unitCode: string): boolean {
+  return places.get(countyCode)?.unitCode === unitCode;
 }
 
 export function findPlace(countyCode: string): Place | undefined {
@@ -86,18 +123,17 @@ export function unitName(code: string, locale: Locale): string {
 export function placeOptionGroups(locale: Locale, selected?: string, options: { hebeiOnly?: boolean } = {}) {
   const label = (name: { zh: string; en: string }, prefix: string) =>
     locale === 'en' ? `${prefix}${name.en}` : `${prefix}${name.zh}`;
+  const option = (code: string) => ({ value: code, label: countyLabel(code, locale), selected: code === selected });
   const groups = raw.hebei.map((unit) => ({
+    unit: unit.code,
     label: label(unit.name, locale === 'en' ? 'Hebei · ' : '河北 · '),
-    options: (unit.counties.length > 0 ? unit.counties : [{ code: unit.code, name: unit.name.zh }]).map((c) => ({
-      value: c.code,
-      label: c.name,
-      selected: c.code === selected,
-    })),
+    options: countiesOf(unit.code).map((c) => option(c.code)),
   }));
   for (const partner of options.hebeiOnly ? [] : raw.partners) {
     groups.push({
+      unit: partner.code,
       label: label(partner.name, ''),
-      options: partner.districts.map((d) => ({ value: d.code, label: d.name, selected: d.code === selected })),
+      options: partner.districts.map((d) => option(d.code)),
     });
   }
   return groups;
@@ -106,8 +142,9 @@ export function placeOptionGroups(locale: Locale, selected?: string, options: { 
 export function placeLabel(countyCode: string, locale: Locale): string {
   const place = findPlace(countyCode);
   if (!place) return countyCode;
-  const unit = locale === 'en' ? place.unitName.en : place.unitName.zh;
-  return place.unitCode === place.countyCode ? unit : `${unit} ${place.countyName}`;
+  if (locale === 'en')
+    return place.unitCode === place.countyCode ? place.unitName.en : `${place.countyNameEn}, ${place.unitName.en}`;
+  return place.unitCode === place.countyCode ? place.unitName.zh : `${place.unitName.zh} ${place.countyName}`;
 }
 
 /**
@@ -124,11 +161,16 @@ export function ruralCounties(): string[] {
   return raw.hebei.flatMap((u) => u.counties.map((c) => c.code)).filter(isRuralCounty);
 }
 
-/** A Hebei unit's counties in official order (the unit itself for Dingzhou and Xinji, which have none). */
-export function countiesOf(unitCode: string): { code: string; name: string }[] {
+/**
+ * A Hebei unit's counties in official order (the unit itself for Dingzhou and Xinji, which have none): named in
+ * Chinese as the data has them, or, given a locale, as a picker shows them (countyLabel).
+ */
+export function countiesOf(unitCode: string, locale?: Locale): { code: string; name: string }[] {
   const unit = raw.hebei.find((u) => u.code === unitCode);
   if (!unit) return [];
-  return unit.counties.length > 0
-    ? unit.counties.map((c) => ({ code: c.code, name: c.name }))
-    : [{ code: unit.code, name: unit.name.zh }];
+  const list =
+    unit.counties.length > 0
+      ? unit.counties.map((c) => ({ code: c.code, name: c.name }))
+      : [{ code: unit.code, name: unit.name.zh }];
+  return locale ? list.map((c) => ({ code: c.code, name: countyLabel(c.code, locale) })) : list;
 }

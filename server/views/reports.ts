@@ -17,7 +17,7 @@ import {
   type Spread,
 } from '../services/reports/figures';
 import type { ReportData } from '../services/reports';
-import { findPlace, isHebeiUnit, unitName } from '../services/regions';
+import { countyLabel, isHebeiUnit, unitName } from '../services/regions';
 import { isShortage, postTypeName, stageName, subjectName, STAGE_KEYS } from '../services/taxonomy';
 import { barChart, funnelChart, heatGrid, lineChart } from './charts';
 
@@ -69,8 +69,7 @@ export function reportCharts(data: ReportData, f: Filters, o: Options, only?: Ch
   const t = translator(o.locale);
   const { facts } = data;
   // Unit codes (1307, xiongan) name a city; division codes a county (Dingzhou and Xinji are both at once).
-  const place = (code: string) =>
-    isHebeiUnit(code) ? unitName(code, o.locale) : (findPlace(code)?.countyName ?? code);
+  const place = (code: string) => (isHebeiUnit(code) ? unitName(code, o.locale) : countyLabel(code, o.locale));
   const subject = (key: string) => subjectName(key, o.locale);
   const partnerName = (id: string) => data.partners.get(id)?.name ?? t('reports.unknown');
   const channelName = (key: string) => {

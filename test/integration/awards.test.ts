@@ -266,7 +266,7 @@ it('emails: the teacher hears of the reserved place and of each recorded payment
   const offeredEn = t.smtp.to(unnamed.user.email);
   expect(offeredEn.map((m) => m.subject)).toContain('A sponsored incentive for your post: 乡村英语教师津贴');
   expect(offeredEn.find((m) => m.subject.startsWith('A sponsored'))!.text).toContain(
-    'Monthly stipend top-up, 500 yuan a month, for at most 3 month(s).',
+    'Monthly stipend top-up, 500 yuan a month, for at most 3 months.',
   );
 
   const awardOf = async (p: { _id: Types.ObjectId }) => (await Award.findOne({ placement: p._id }).lean())!;

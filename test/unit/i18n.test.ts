@@ -3,8 +3,11 @@ import path from 'node:path';
 import { flattenKeys, loadCatalogue, negotiateLocale, translator } from '../../server/i18n';
 import { rootDir, viewsDir } from '../../server/paths';
 
-const zh = new Set(flattenKeys(loadCatalogue('zh-CN')));
-const en = new Set(flattenKeys(loadCatalogue('en')));
+// English has a singular and a plural form of a counted phrase (key_one, key_other); Chinese has one form (key).
+const unplural = (k: string) => k.replace(/_(one|other)$/, '');
+const zh = new Set(flattenKeys(loadCatalogue('zh-CN')).map(unplural));
+const enForms = flattenKeys(loadCatalogue('en'));
+const en = new Set(enForms.map(unplural));
 
 function filesUnder(dir: string, ext: RegExp): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -54,6 +57,37 @@ describe('catalogues', () => {
     for (const kind of ORG_KINDS) expect(zh.has(`organisations.kinds.${kind}`)).toBe(true);
     for (const state of VERIFICATION_STATES) expect(zh.has(`organisations.states.${state}`)).toBe(true);
     for (const a of ALLIANCES) expect(zh.has(`organisations.alliances.${a}`)).toBe(true);
+  });
+
+  it('when an English phrase counts something, then it has a singular and a plural form', () => {
+    const catalogue = loadCatalogue('en');
+    const text = (key: string) =>
+      key.split('.').reduce<unknown>((d, k) => (d as Record<string, unknown>)[k], catalogue);
+    const counted = enForms.filter((k) => String(text(k)).includes('{{count}}'));
+    expect(counted.length).toBeGreaterThan(10);
+    const unpaired = counted.filter(
+      (k) =>
+        !/_(one|other)$/.test(k) &&
+        ![
+          'emails.alertDigest.subject',
+          'emails.overdueChecklist.subject',
+          'mentors.minutesShort',
+          'reports.funnel.tip',
+        ].includes(k),
+    );
+    expect(unpaired).toEqual([]);
+    for (const k of counted.filter((x) => x.endsWith('_one'))) expect(enForms).toContain(k.replace(/_one$/, '_other'));
+  });
+
+  it('when one thing is counted in English, then the phrase is singular; otherwise plural; Chinese has one form', () => {
+    const en = translator('en');
+    expect(en('jobs.headcount', { count: 1 })).toBe('1 opening');
+    expect(en('jobs.headcount', { count: 2 })).toBe('2 openings');
+    expect(en('jobs.count', { count: 1 })).toBe('1 job');
+    expect(en('referrals.list.count', { count: 1 })).toBe('1 graduate');
+    expect(en('incentives.public.placesLeft', { count: 1 })).toBe('1 place left');
+    expect(en('incentives.amount.month', { amount: '500', count: 1 })).toBe('500 yuan a month, for at most 1 month');
+    expect(translator('zh-CN')('jobs.headcount', { count: 1 })).toBe('招 1 人');
   });
 
   it('interpolates values into both languages', () => {

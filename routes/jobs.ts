@@ -204,14 +204,18 @@ ${entries}
 
   router.get('/announcements', async (req, res) => {
     const page = Math.max(1, Math.min(500, Number(req.query.page) || 1));
-    const result = await announcements.listPublic(page);
+    // Closed drives are hidden unless asked for (?closed=1), so the list opens on what one can still apply to.
+    const closed = req.query.closed === '1';
+    const result = await announcements.listPublic(page, { closed });
+    const link = (p: number) => `/announcements?${closed ? 'closed=1&' : ''}page=${p}`;
     res.render('pages/announcements/index', {
       title: req.t('announcements.title'),
       items: result.items.map((a) => presentAnnouncement(a, req.locale)),
+      closed,
       page,
       pages: result.pages,
-      prev: page > 1 ? `/announcements?page=${page - 1}` : null,
-      next: page < result.pages ? `/announcements?page=${page + 1}` : null,
+      prev: page > 1 ? link(page - 1) : null,
+      next: page < result.pages ? link(page + 1) : null,
     });
   });
 

@@ -1,12 +1,31 @@
 import { Router } from 'express';
 import mongoose from 'mongoose';
 import type { RouteDeps } from '.';
+import { keepUntil } from '../server/middleware/publicCache';
+import { daysLeftChangesAt, presentVacancy } from '../server/views/present';
 
-export function publicRouter({ engine, lifecycle }: RouteDeps): Router {
+/** How many of the newest open posts the home page lists. */
+const HOME_LATEST = 6;
+
+export function publicRouter({ engine, lifecycle, services, clock }: RouteDeps): Router {
   const router = Router();
 
-  router.get('/', (req, res) => {
-    res.render('pages/home', { title: req.t('home.title') });
+  // The newest open posts come from the in-memory catalogue (as the board does), never a database scan.
+  router.get('/', async (req, res) => {
+    const { catalogue } = services;
+    const now = clock.now();
+    const latest = await catalogue.search({ sort: 'newest', page: 1 }, HOME_LATEST);
+    for (const v of latest.items) keepUntil(res, daysLeftChangesAt(v.deadline, now));
+    keepUntil(res, catalogue.incentivesChangeAt);
+    const sponsored = catalogue.withIncentive(latest.items);
+    res.render('pages/home', {
+      title: req.t('home.title'),
+      latest: latest.items.map((v) => ({
+        ...presentVacancy(v, req.locale, now),
+        incentive: sponsored.has(String(v._id)),
+      })),
+      total: latest.total,
+    });
   });
 
   /** For load balancers and people: 200 when the database answers a ping, 503 when it does not. */

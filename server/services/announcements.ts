@@ -113,8 +113,11 @@ export class Announcements {
   }
 
   /** Public: open and closed announcements, newest first. */
-  async listPublic(page: number) {
-    const filter: Record<string, unknown> = { status: trusted({ $in: ['open', 'closed'] }) };
+  /** The public list, newest first: open drives, and closed ones too when asked for. */
+  async listPublic(page: number, options: { closed?: boolean } = {}) {
+    const filter: Record<string, unknown> = {
+      status: options.closed ? trusted({ $in: ['open', 'closed'] }) : 'open',
+    };
     const [items, total] = await Promise.all([
       Announcement.find(filter)
         .sort({ openedAt: -1, _id: -1 })

@@ -73,6 +73,28 @@ export function presentAnnouncement(a: AnnouncementDoc, locale: Locale) {
       start: cstDate(p.start),
       end: cstDate(p.end),
     })),
+    dates: announcementDates(a),
+  };
+}
+
+/** A drive's dates for a list: its registration window, and the span of all its phases, in China time. */
+function announcementDates(a: Pick<AnnouncementDoc, 'phases' | 'openedAt'>) {
+  const starts = a.phases.flatMap((p) => (p.start ? [p.start.getTime()] : []));
+  const ends = a.phases.flatMap((p) => (p.end ? [p.end.getTime()] : []));
+  const registration = a.phases.find((p) => p.kind === 'registration');
+  return {
+    published: a.openedAt ? cstDate(a.openedAt) : '',
+    registration:
+      registration && (registration.start || registration.end)
+        ? { start: cstDate(registration.start), end: cstDate(registration.end) }
+        : null,
+    span:
+      starts.length || ends.length
+        ? {
+            start: starts.length ? cstDate(new Date(Math.min(...starts))) : '',
+            end: ends.length ? cstDate(new Date(Math.max(...ends))) : '',
+          }
+        : null,
   };
 }
 

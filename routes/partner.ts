@@ -51,6 +51,12 @@ const upload = multer({
   limits: { fileSize: 2 * 1024 * 1024, files: 1 },
 });
 
+/** A city row's size for sorting: referrals in it, every suppressed ("<3") size counting alike. */
+const shownSize = (u: { funnel: { shown: number | '<3' }[] }) => {
+  const shown = u.funnel[0]?.shown ?? 0;
+  return shown === '<3' ? 1 : shown;
+};
+
 export function partnerRouter({ services, clock, config }: RouteDeps): Router {
   const router = Router();
   const { referrals } = services;
@@ -72,7 +78,10 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
     res.render('pages/partner/dashboard', {
       title: req.t('referrals.dashboard.title', { partner: org.name }),
       ...d,
-      units: d.units.map((u) => ({ ...u, name: unitName(u.unit, req.locale) })),
+      // By city: most referrals first (groups too small to show count as one size), then by name.
+      units: d.units
+        .map((u) => ({ ...u, name: unitName(u.unit, req.locale) }))
+        .sort((a, b) => shownSize(b) - shownSize(a) || a.name.localeCompare(b.name, req.locale)),
       steps: FUNNEL,
     });
   });
@@ -81,11 +90,28 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
     const cohort = Number(req.query.cohort) || undefined;
     const major = typeof req.query.major === 'string' ? req.query.major.slice(0, 50) : '';
     const status = typeof req.query.status === 'string' ? req.query.status : '';
-    const items = await referrals.list(actorOf(req), { cohort, major, status });
+    const name = typeof req.query.name === 'string' ? req.query.name.trim().slice(0, 50) : '';
+    const result = await referrals.listPage(actorOf(req), { cohort, major, status, name }, Number(req.query.page));
+    const link = (page: number) => {
+      const qs = new URLSearchParams();
+      if (name) qs.set('name', name);
+      if (cohort) qs.set('cohort', String(cohort));
+      if (major) qs.set('major', major);
+      if (status) qs.set('status', status);
+      if (page > 1) qs.set('page', String(page));
+      const s = qs.toString();
+      return `/partner/referrals${s ? `?${s}` : ''}`;
+    };
     res.render('pages/partner/referrals', {
       title: req.t('referrals.list.title'),
-      items,
-      f: { cohort, major, status },
+      items: result.items,
+      total: result.total,
+      page: result.page,
+      pages: result.pages,
+      prev: result.page > 1 ? link(result.page - 1) : null,
+      next: result.page < result.pages ? link(result.page + 1) : null,
+      filtered: Boolean(name || cohort || major || status),
+      f: { cohort, major, status, name },
       statuses: [...FUNNEL, 'declined', 'expired', 'not_hired', 'revoked'],
     });
   });

@@ -28,6 +28,15 @@ export type Consent = (typeof CONSENT_LEVELS)[number];
 export const INVITATION_TTL_MS = 30 * 24 * 3600 * 1000;
 /** Groups smaller than this are shown as "<3" on dashboards. */
 export const MIN_GROUP = 3;
+export const REFERRALS_PER_PAGE = 50;
+
+export interface ReferralFilters {
+  cohort?: number;
+  major?: string;
+  status?: string;
+  /** Part of the graduate's name, any case. */
+  name?: string;
+}
 
 export const FUNNEL = ['invited', 'registered', 'applied', 'in_process', 'hired'] as const;
 export type ReferralStatus = (typeof FUNNEL)[number] | 'declined' | 'expired' | 'not_hired' | 'revoked';
@@ -218,18 +227,33 @@ export class Referrals {
     return by;
   }
 
-  /** The partner's list, with each graduate's status; filters: cohort, major, status. */
-  async list(actor: Actor, filters: { cohort?: number; major?: string; status?: string }) {
+  /** The partner's list, newest first, with each graduate's status; filters: cohort, major, status, name. */
+  async list(actor: Actor, filters: ReferralFilters) {
     const org = await this.partnerOf(actor);
     const query: Record<string, unknown> = { partner: org._id };
     if (filters.cohort) query.graduationYear = filters.cohort;
-    const referrals = await Referral.find(query).sort({ invitedAt: -1 }).limit(2000).lean<ReferralDoc[]>();
+    const referrals = await Referral.find(query).sort({ invitedAt: -1 }).limit(20_000).lean<ReferralDoc[]>();
     const apps = await this.applicationsOf(referrals);
     const now = this.d.clock.now();
+    const name = filters.name?.trim().toLowerCase();
     return referrals
+      .filter((r) => !name || r.name.toLowerCase().includes(name))
       .map((r) => ({ ...r, id: String(r._id), status: referralStatus(r, apps.get(String(r._id)) ?? [], now) }))
       .filter((r) => !filters.major || r.major.includes(filters.major))
       .filter((r) => !filters.status || r.status === filters.status);
+  }
+
+  /** One page of the list (REFERRALS_PER_PAGE a page; a page past the end is the last). */
+  async listPage(actor: Actor, filters: ReferralFilters, page: number) {
+    const all = await this.list(actor, filters);
+    const pages = Math.max(1, Math.ceil(all.length / REFERRALS_PER_PAGE));
+    const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+    return {
+      items: all.slice((current - 1) * REFERRALS_PER_PAGE, current * REFERRALS_PER_PAGE),
+      total: all.length,
+      page: current,
+      pages,
+    };
   }
 
   /** One graduate as the partner may see them: stage-level status, schools only with consent, never scores. */

@@ -69,6 +69,7 @@ export function presentAward(
     due: (a.due ?? 0).toLocaleString('zh-CN'),
     paid: (a.paid ?? 0).toLocaleString('zh-CN'),
     awaitingAcceptance: award.status === 'reserved',
+    nothingDue: nothingDueBecause(a, req),
     schedule: schedule.map((r) => ({
       period: r.period,
       endsAt: cstDate(r.endsAt),
@@ -77,4 +78,28 @@ export function presentAward(
       due: r.status === 'due',
     })),
   };
+}
+
+/**
+ * Why an award has nothing due now, in words (null while something is due): awaiting the teacher's acceptance, ended,
+ * a period paused by a missed or negative check-in, the next period not yet due, or everything paid.
+ */
+function nothingDueBecause(
+  a: Pick<Awaited<ReturnType<Awards['forTeacher']>>[number], 'award' | 'schedule' | 'placement'>,
+  req: Request,
+): string | null {
+  const { award, schedule, placement } = a;
+  if (schedule.some((r) => r.status === 'due')) return null;
+  if (award.status === 'reserved') return req.t('incentives.funded.why.awaitingAcceptance');
+  if (award.status === 'ended' || (placement?.leftAt && !schedule.some((r) => r.status === 'scheduled')))
+    return req.t('incentives.funded.why.ended', { date: cstDate(placement?.leftAt ?? award.endedAt) });
+  const reasons: string[] = [];
+  const paused = schedule.filter((r) => r.status === 'paused').map((r) => r.period);
+  if (paused.length)
+    reasons.push(req.t('incentives.funded.why.paused', { periods: paused.join(', '), count: paused.length }));
+  const next = schedule.find((r) => r.status === 'scheduled');
+  if (next) reasons.push(req.t('incentives.funded.why.notYet', { period: next.period, date: cstDate(next.endsAt) }));
+  if (!reasons.length && schedule.length && schedule.every((r) => r.status === 'paid'))
+    reasons.push(req.t('incentives.funded.why.allPaid'));
+  return reasons.length ? reasons.join(req.t('incentives.funded.why.separator')) : null;
 }

@@ -99,7 +99,7 @@ export function valuesOf(p: ProgrammeDoc): Record<string, unknown> {
   };
 }
 
-export function sponsorRouter({ services }: RouteDeps): Router {
+export function sponsorRouter({ services, clock }: RouteDeps): Router {
   const router = Router();
   const { incentives } = services;
   router.use('/sponsor', requireRole('staff'));
@@ -170,7 +170,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
     if (programme.status !== 'approved' && programme.status !== 'closed') return null;
     const f = await services.awards.forSponsor(actorOf(req), programme);
     return {
-      rows: f.rows.map((r) => presentAward(r, req)),
+      rows: f.rows.map((r) => presentAward(r, req, clock.now())),
       retention: f.retention,
       committed: f.committed.toLocaleString('zh-CN'),
       due: f.due.toLocaleString('zh-CN'),

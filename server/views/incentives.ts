@@ -49,6 +49,7 @@ export function presentProgramme(p: ProgrammeDoc, req: Request) {
 export function presentAward(
   a: Awaited<ReturnType<Awards['forTeacher']>>[number] & { teacherName?: string | null; due?: number; paid?: number },
   req: Request,
+  now?: Date,
 ) {
   const { award, programme, schedule, placement } = a;
   return {
@@ -69,7 +70,7 @@ export function presentAward(
     due: (a.due ?? 0).toLocaleString('zh-CN'),
     paid: (a.paid ?? 0).toLocaleString('zh-CN'),
     awaitingAcceptance: award.status === 'reserved',
-    nothingDue: nothingDueBecause(a, req),
+    nothingDue: nothingDueBecause(a, req, now),
     schedule: schedule.map((r) => ({
       period: r.period,
       endsAt: cstDate(r.endsAt),
@@ -82,11 +83,13 @@ export function presentAward(
 
 /**
  * Why an award has nothing due now, in words (null while something is due): awaiting the teacher's acceptance, ended,
- * a period paused by a missed or negative check-in, the next period not yet due, or everything paid.
+ * a period paused by a missed or negative check-in, the next period not yet due or ended and awaiting its check-in
+ * (told apart only when `now` is given), or everything paid.
  */
 function nothingDueBecause(
   a: Pick<Awaited<ReturnType<Awards['forTeacher']>>[number], 'award' | 'schedule' | 'placement'>,
   req: Request,
+  now?: Date,
 ): string | null {
   const { award, schedule, placement } = a;
   if (schedule.some((r) => r.status === 'due')) return null;
@@ -98,7 +101,14 @@ function nothingDueBecause(
   if (paused.length)
     reasons.push(req.t('incentives.funded.why.paused', { periods: paused.join(', '), count: paused.length }));
   const next = schedule.find((r) => r.status === 'scheduled');
-  if (next) reasons.push(req.t('incentives.funded.why.notYet', { period: next.period, date: cstDate(next.endsAt) }));
+  // A period that has ended waits for its check-in; one still running is simply not due yet.
+  if (next)
+    reasons.push(
+      req.t(now && next.endsAt <= now ? 'incentives.funded.why.awaitingCheckIn' : 'incentives.funded.why.notYet', {
+        period: next.period,
+        date: cstDate(next.endsAt),
+      }),
+    );
   if (!reasons.length && schedule.length && schedule.every((r) => r.status === 'paid'))
     reasons.push(req.t('incentives.funded.why.allPaid'));
   return reasons.length ? reasons.join(req.t('incentives.funded.why.separator')) : null;

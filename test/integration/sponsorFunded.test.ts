@@ -53,7 +53,8 @@ async function setup() {
       startDate: START,
     });
     await t.services.awards.reserveFor(placement);
-    const award = (await Award.findOne({ placement: placement._id }).lean())!;
+    // Earlier tests' programmes fund the same posts: take this programme's award.
+    const award = (await Award.findOne({ placement: placement._id, programme: programme._id }).lean())!;
     if (accept) await t.services.awards.accept({ actor }, String(award._id), true);
     return { placement, award };
   };
@@ -112,8 +113,8 @@ it('when a funded teacher has left, then the sponsor reads that the award ended 
   );
   await t.services.awards.placementEnded(left.placement._id, true);
   const html = await s.page();
-  // An ended award shows no name; the date is the day the teacher left.
-  expect(rowOf(html, '第 1 位受资助教师')).toContain('无应付：资助已于 2026-09-05 结束');
+  // The date is the day the teacher left.
+  expect(rowOf(html, '离岗老师')).toContain('无应付：资助已于 2026-09-05 结束');
 });
 
 it('when nobody funded or comparable has been in post a year, then the comparison says so instead of "0 of 0"', async () => {
@@ -126,4 +127,19 @@ it('when nobody funded or comparable has been in post a year, then the compariso
   const en = await s.page('en');
   expect(en).toContain('Comparable unfunded teachers: none to compare with yet');
   expect(en).not.toContain('0 of 0');
+});
+
+it('when a period has ended and its check-in is not answered yet, then the sponsor reads that it awaits the check-in, not that it is not yet due', async () => {
+  const before = t.clock.now();
+  t.clock.set(new Date('2026-10-15T02:00:00Z'));
+  try {
+    const s = await setup();
+    await s.funded('待回访老师');
+    const html = await s.page();
+    const row = rowOf(html, '待回访老师');
+    expect(row).toContain('待回访：第 1 期已于 2026-10-01 期满，经回访确认在岗后应付');
+    expect(row).not.toContain('未到期');
+  } finally {
+    t.clock.set(before);
+  }
 });

@@ -113,6 +113,7 @@ export function sponsorRouter({ services, clock }: RouteDeps): Router {
       periods: INCENTIVE_PERIODS.map((k) => ({ value: k, label: req.t(`incentives.periods.${k}`) })),
       units: units.map((u) => ({ value: u.code, label: u.name, checked: chosen('units').includes(u.code) })),
       countyGroups: units.map((u) => ({
+        unit: u.code,
         label: u.name,
         options: countiesOf(u.code, req.locale).map((c) => ({
           value: c.code,

@@ -119,6 +119,15 @@ it('when a careers office and a sponsor read their pages on a phone, then the li
   await sponsor.setViewportSize(DESKTOP.viewport);
   await sponsor.locator('#funded-heading').scrollIntoViewIfNeeded();
   await sponsor.screenshot({ path: path.join(shots, 'sponsor-programme-desktop.png') });
+  // A new programme: ticking a city narrows the county list to that city's counties.
+  await sponsor.goto(`${e2e.app.baseUrl}/sponsor/programmes/new`);
+  const counties = () =>
+    sponsor.locator('#f-counties option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+  expect((await counties()).length).toBeGreaterThan(150);
+  await sponsor.locator('input[name="units"][value="1307"]').check();
+  expect((await counties()).every((v) => v.startsWith('1307'))).toBe(true);
+  await sponsor.locator('input[name="units"][value="1307"]').uncheck();
+  expect((await counties()).length).toBeGreaterThan(150);
   await sponsor.context().close();
 });
 

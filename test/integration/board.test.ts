@@ -241,7 +241,7 @@ describe('vacancy page, feed and API', () => {
       id: ids.math,
       subjectName: 'Mathematics',
       stageName: 'Senior secondary',
-      place: 'Langfang 安次区',
+      place: 'Anci District, Langfang',
       corridor: true,
     });
     expect(Object.keys(res.body)).toEqual(['data', 'meta', 'links']);

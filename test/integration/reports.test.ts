@@ -319,7 +319,7 @@ describe('the reports dashboard', () => {
       figure(page, 'shortage')
         .rows.slice(1)
         .map((r) => [r[0], r[1], r[6]]),
-    ).toEqual([['张北县', 'English', '1']]);
+    ).toEqual([['Zhangbei County', 'English', '1']]);
     expect(page).toContain(
       'href="/coordinator/reports/funnel.csv?year=2025&amp;unit=1307&amp;stage=junior&amp;postType=special_post"',
     );

@@ -46,7 +46,7 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
       pages: result.pages,
       prev: result.page > 1 ? pageLink(result.page - 1) : null,
       next: result.page < result.pages ? pageLink(result.page + 1) : null,
-      units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit && !f.county })),
+      units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit })),
       counties: placeOptionGroups(req.locale, f.county, { hebeiOnly: true }),
       countyRefused:
         refused && f.unit

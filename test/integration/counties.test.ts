@@ -73,6 +73,10 @@ describe('a county outside the city chosen', () => {
     expect(fine.text).not.toContain('未按它筛选');
     expect(fine.text).toContain('张北越界测试岗位');
     expect(fine.text).not.toContain('路南越界测试岗位');
+    // A county alone chooses its city, which the city select then shows.
+    const alone = await t.agent().get('/jobs?county=130722');
+    expect(alone.text).toMatch(/<option value="1307" selected>/);
+    expect(alone.text).toMatch(/<option value="130722" selected>/);
   });
 
   it('when the registry is asked for a county outside the city chosen, then it refuses the county and says so in English too', async () => {

@@ -6,7 +6,7 @@ import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { toCsv } from '../server/services/csv';
 import type { AuditFilters } from '../server/services/events';
 import { unitName } from '../server/services/regions';
-import { cstDate, endOfCstDay } from '../server/views/present';
+import { cstDate, cstDateTime, endOfCstDay } from '../server/views/present';
 
 function filtersOf(req: Request): { f: AuditFilters; values: Record<string, string> } {
   const q = req.query as Record<string, unknown>;
@@ -64,7 +64,15 @@ export function auditRouter({ services, clock }: RouteDeps): Router {
         ['at', 'action', 'actor', 'subjectType', 'subjectId', 'summary', 'requestId'].map((k) =>
           req.t(`audit.columns.${k}`),
         ),
-        ...rows.map((r) => [r.at.toISOString(), r.action, r.actor, r.subjectType, r.subjectId, r.summary, r.requestId]),
+        ...rows.map((r) => [
+          cstDateTime(r.at, { seconds: true }),
+          r.action,
+          r.actor,
+          r.subjectType,
+          r.subjectId,
+          r.summary,
+          r.requestId,
+        ]),
       ]),
     );
   });

@@ -14,7 +14,7 @@ import {
   stageName,
   subjectName,
 } from '../server/services/taxonomy';
-import { cstDate } from '../server/views/present';
+import { cstDate, cstDateTime } from '../server/views/present';
 import { CHART_KEYS, headline, reportCharts, type Chart, type ChartKey } from '../server/views/reports';
 
 type Query = Partial<Record<(typeof FILTER_KEYS)[number] | 'timeBy', string | number | undefined>>;
@@ -91,7 +91,7 @@ export function reportsRouter({ services, clock }: RouteDeps): Router {
       title: req.t('reports.title'),
       scope: actor.scopeUnit ? unitName(actor.scopeUnit, req.locale) : null,
       snapshot: {
-        at: `${cstDate(data.snapshot.takenAt)} ${new Date(data.snapshot.takenAt.getTime() + 8 * 3600e3).toISOString().slice(11, 16)}`,
+        at: cstDateTime(data.snapshot.takenAt),
         counts: data.snapshot.counts,
       },
       headline: headline(data, f),

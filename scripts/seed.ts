@@ -830,7 +830,11 @@ async function seedReferrals(now: Date, passwordHash: string) {
         const name = `${SURNAMES[n % SURNAMES.length]}${GIVEN[n % GIVEN.length]}`;
         const email = `${key}.grad${n}@demo.teachbridge.cn`;
         const cohort = n % 2 ? 2026 : 2027;
-        const invitedAt = new Date(now.getTime() - (10 + (n % 40)) * DAY);
+        // A hire went through a whole round: applied months ago (invited before that), signed in the last weeks.
+        const times = status === 'hired' ? pastTimeline(new Date(now.getTime() + 12 * DAY), n) : null;
+        const invitedAt = new Date(
+          Math.min(now.getTime() - (10 + (n % 40)) * DAY, (times?.submitted.getTime() ?? Infinity) - 10 * DAY),
+        );
         const claimed = !['invited', 'expired', 'declined'].includes(status);
         const user = claimed
           ? await User.create({ email, name, role: 'candidate', passwordHash, emailVerifiedAt: invitedAt })
@@ -854,7 +858,9 @@ async function seedReferrals(now: Date, passwordHash: string) {
           consentAt: user ? new Date(invitedAt.getTime() + DAY) : null,
         });
         if (!user || status === 'registered') continue;
-        const vacancy = vacancies[n % vacancies.length]!;
+        const vacancy = times
+          ? await pastPost(vacancies[n % vacancies.length]!, times)
+          : vacancies[n % vacancies.length]!;
         const stage =
           status === 'hired'
             ? 'signed'
@@ -869,9 +875,9 @@ async function seedReferrals(now: Date, passwordHash: string) {
           (s) => stagesOf(vacancy.pipeline).indexOf(s) <= Math.max(0, stagesOf(vacancy.pipeline).indexOf(stage)),
         );
         // Never before the vacancy opened, and every step of the history before today.
-        const submittedAt = new Date(
-          Math.max(invitedAt.getTime() + 3 * DAY, vacancy.openedAt!.getTime() + 3600 * 1000),
-        );
+        const submittedAt =
+          times?.submitted ??
+          new Date(Math.max(invitedAt.getTime() + 3 * DAY, vacancy.openedAt!.getTime() + 3600 * 1000));
         const step = Math.min(DAY, (now.getTime() - submittedAt.getTime()) / (stages.length + 1));
         await Application.create({
           vacancy: vacancy._id,
@@ -891,15 +897,17 @@ async function seedReferrals(now: Date, passwordHash: string) {
           consentAt: submittedAt,
           eligibility: { outcome: 'eligible', checks: [] },
           snapshot: { legalName: name },
-          history: stages.map((s, k) => ({
-            at: new Date(submittedAt.getTime() + k * step),
-            by: null,
-            from: k ? stages[k - 1] : null,
-            to: s,
-            note: '',
-          })),
+          history: times
+            ? pastHistory(vacancy.pipeline, times)
+            : stages.map((s, k) => ({
+                at: new Date(submittedAt.getTime() + k * step),
+                by: null,
+                from: k ? stages[k - 1] : null,
+                to: s,
+                note: '',
+              })),
           submittedAt,
-          contractDate: status === 'hired' ? new Date(now.getTime() - 3 * DAY) : null,
+          contractDate: times?.signed ?? null,
         });
       }
     }
@@ -969,11 +977,12 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   ];
   // The demo teacher: a month into a post at 张北二中, no mentor yet, the one-month check-in due at the first start.
   const start = addMonths(now, -1);
+  const demoTimes = pastTimeline(start, 0);
   const zhangbei = await pastPost(
     hebei.find((v) => String(v.school) === String(ids.get('zhangbei')) && v.subject === 'english')!,
-    new Date(start.getTime() - 30 * DAY),
+    demoTimes,
   );
-  const demo = await hireInto(zhangbei, 'teacher@demo.teachbridge.cn', '韩雨桐', start, passwordHash);
+  const demo = await hireInto(zhangbei, 'teacher@demo.teachbridge.cn', '韩雨桐', start, demoTimes, passwordHash);
   await Placement.create({
     ...placementOf(zhangbei, demo, start),
     commitmentYears: postTypeYears(zhangbei.postType),
@@ -989,10 +998,11 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   for (const [cohort, status, months, intention] of PLAN) {
     n += 1;
     const start = new Date(Date.UTC(cohort, 8, 1) - 8 * 3600 * 1000); // 1 September, Beijing time
-    // Hired through that year's recruitment (hireInto signs 30 days before the start).
-    const vacancy = await pastPost(hebei[(n * 7) % hebei.length]!, new Date(start.getTime() - 30 * DAY));
+    // Hired through that year's recruitment, each on its own dates.
+    const times = pastTimeline(start, n);
+    const vacancy = await pastPost(hebei[(n * 7) % hebei.length]!, times);
     const name = `${SURNAMES[(n + 5) % SURNAMES.length]}${GIVEN[(n + 3) % GIVEN.length]}`;
-    const hire = await hireInto(vacancy, `teacher${n}@demo.teachbridge.cn`, name, start, passwordHash);
+    const hire = await hireInto(vacancy, `teacher${n}@demo.teachbridge.cn`, name, start, times, passwordHash);
     const commitmentYears = postTypeYears(vacancy.postType);
     const leftAt = ['left_early', 'transferred'].includes(status) ? addMonths(start, months) : null;
     const suspensions =
@@ -1085,17 +1095,38 @@ async function seedPlacements(ids: Map<string, Types.ObjectId>, now: Date, passw
   }
 }
 
+/** When a hire made before the demo starts was published, applied for, offered and signed. */
+interface PastTimes {
+  opened: Date;
+  submitted: Date;
+  offered: Date;
+  signed: Date;
+}
+
 /**
- * The post a teacher signed for on `signedAt`: the open post itself if it was published well before, otherwise a
- * filled copy published in that year's spring recruitment (a hire never predates its post's publication).
+ * The dates of a hire that starts on `start`, spread as real rounds spread (k varies them): signed two to six weeks
+ * before the start, offered days before that, applied for one and a half to three and a half months earlier, soon
+ * after the post was published. Fixed offsets would give every hire the same time to fill, and every place the same
+ * 90th percentile in the reports.
+ */
+function pastTimeline(start: Date, k: number): PastTimes {
+  const signed = new Date(start.getTime() - (14 + ((k * 11) % 30)) * DAY - ((k * 5) % 9) * 3600 * 1000);
+  const offered = new Date(signed.getTime() - (3 + ((k * 5) % 9)) * DAY);
+  const submitted = new Date(offered.getTime() - (45 + ((k * 17) % 60)) * DAY);
+  const opened = new Date(submitted.getTime() - (1 + ((k * 3) % 14)) * DAY);
+  return { opened, submitted, offered, signed };
+}
+
+/**
+ * The post a teacher signed for at `times.signed`: the open post itself if it was published before they applied,
+ * otherwise a filled copy published when `times` says (a hire never predates its post's publication).
  */
 async function pastPost<V extends SeedVacancy & { _id: Types.ObjectId; openedAt?: Date | null }>(
   vacancy: V,
-  signedAt: Date,
+  times: PastTimes,
 ) {
-  if (vacancy.openedAt && vacancy.openedAt.getTime() < signedAt.getTime() - 30 * DAY) return vacancy;
-  const spring = new Date(Date.UTC(signedAt.getUTCFullYear(), 2, 1) - 8 * 3600 * 1000);
-  const openedAt = spring.getTime() < signedAt.getTime() - 60 * DAY ? spring : new Date(signedAt.getTime() - 150 * DAY);
+  if (vacancy.openedAt && vacancy.openedAt.getTime() <= times.submitted.getTime()) return vacancy;
+  const openedAt = times.opened;
   const { _id, ...fields } = vacancy as V & { createdAt?: Date; updatedAt?: Date; __v?: number };
   delete fields.createdAt;
   delete fields.updatedAt;
@@ -1118,8 +1149,16 @@ type SeedVacancy = Pick<
 >;
 
 /** A teacher hired into a vacancy before the demo starts: the account and the signed application. */
-async function hireInto(vacancy: SeedVacancy, email: string, name: string, start: Date, passwordHash: string) {
+async function hireInto(
+  vacancy: SeedVacancy,
+  email: string,
+  name: string,
+  start: Date,
+  times: PastTimes,
+  passwordHash: string,
+) {
   const teacher = await User.create({ email, name, role: 'candidate', passwordHash, emailVerifiedAt: start });
+  const history = pastHistory(vacancy.pipeline, times);
   const application = await Application.create({
     vacancy: vacancy._id,
     candidate: teacher._id,
@@ -1128,15 +1167,42 @@ async function hireInto(vacancy: SeedVacancy, email: string, name: string, start
     unitCode: vacancy.unitCode,
     pipeline: vacancy.pipeline,
     stage: 'signed',
-    version: 1,
-    consentAt: new Date(start.getTime() - 120 * DAY),
+    version: history.length - 1,
+    consentAt: times.submitted,
     eligibility: { outcome: 'eligible', checks: [] },
     snapshot: { legalName: name },
-    history: [{ at: new Date(start.getTime() - 30 * DAY), by: null, from: null, to: 'signed', note: '' }],
-    submittedAt: new Date(start.getTime() - 120 * DAY),
+    history,
+    submittedAt: times.submitted,
     contractDate: start,
   });
   return { teacher, application, name };
+}
+
+/**
+ * A signed application's history through every stage of its pipeline: submitted when `times` says, the steps in
+ * between evenly spaced, the offer (or training) when offered, and signed when signed.
+ */
+function pastHistory(pipeline: string, times: PastTimes) {
+  const stages = stagesOf(pipeline);
+  const last = stages.indexOf('signed');
+  const offerAt = stages.findIndex((s) => s === 'offer' || s === 'pre_service_training');
+  const steps = offerAt > 0 ? offerAt : last;
+  const span = (offerAt > 0 ? times.offered : times.signed).getTime() - times.submitted.getTime();
+  return stages.slice(0, last + 1).map((to, k) => ({
+    at:
+      to === 'signed'
+        ? times.signed
+        : k > steps
+          ? new Date(
+              times.offered.getTime() +
+                ((k - steps) * (times.signed.getTime() - times.offered.getTime())) / (last - steps + 1),
+            )
+          : new Date(times.submitted.getTime() + (k * span) / steps),
+    by: null,
+    from: k ? stages[k - 1]! : null,
+    to,
+    note: '',
+  }));
 }
 
 /** The fields of a placement that come from its vacancy and hire. */

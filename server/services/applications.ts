@@ -31,6 +31,7 @@ import { cutOff, maskName, places, rank, rulesFor, total } from './selection';
 import { Referrals } from './referrals';
 import type { Placements } from './placements';
 import { toCsv } from './csv';
+import { cstDateTime } from '../views/present';
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export type Move =
@@ -662,7 +663,7 @@ export class Applications {
         a.scores?.written,
         a.scores?.interview,
         a.scores?.total,
-        a.submittedAt.toISOString(),
+        cstDateTime(a.submittedAt),
       ];
     });
     await this.d.events.record(

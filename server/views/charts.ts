@@ -20,6 +20,13 @@ const FS = 12;
 const PAD = 8;
 const WIDTH = 640;
 const LABEL_EM = 16;
+/**
+ * The smallest a chart is drawn, as a share of its natural size: 12-unit text stays at about 10 px. The SVG's width
+ * attribute says this; the stylesheet lets it grow to fill its box, and a narrower box (a phone) scrolls it.
+ */
+export const MIN_SCALE = 0.8;
+/** The room a line of text needs across its baseline (bold included), so that neighbouring labels never touch. */
+const LINE_H = FS * 1.3;
 
 export interface HeatRow {
   key: string;
@@ -302,7 +309,7 @@ function svg(id: string, w: number, h: number, o: { title: string; desc: string 
   const open = attrList({
     xmlns: 'http://www.w3.org/2000/svg',
     viewBox: `0 0 ${r(w)} ${r(h)}`,
-    width: '100%',
+    width: Math.ceil(w * MIN_SCALE),
     role: 'img',
     'aria-labelledby': `${id}-title ${id}-desc`,
     class: 'chart',
@@ -463,12 +470,16 @@ export function heatGrid(o: HeatGridOptions): string {
     return { text, cut: t.cut, w: px(text, col.marked === true) };
   });
   const rotate = compact || colTexts.some((c) => c.w > cell - 6);
+  // Labels slanted at 45° stand cell × sin 45° apart across their baselines; where that is less than a line, they
+  // would overlap their neighbours, so they stand upright (90°) and have the whole cell.
+  const angle = !rotate ? 0 : cell * Math.SQRT1_2 >= LINE_H ? 45 : 90;
+  const [sin, cos] = angle === 90 ? [1, 0] : [Math.SQRT1_2, Math.SQRT1_2];
   const maxColW = Math.max(...colTexts.map((c) => c.w));
-  const headerH = rotate ? maxColW * 0.71 + 12 : 20;
+  const headerH = rotate ? maxColW * sin + 12 : 20;
   const gridW = o.cols.length * cell;
   const gridRight = gridX + gridW;
   const colReach = rotate
-    ? Math.max(...colTexts.map((c, j) => gridX + j * cell + cell / 2 + c.w * 0.71 + 6))
+    ? Math.max(...colTexts.map((c, j) => gridX + j * cell + cell / 2 + c.w * cos + FS / 2 + 6))
     : gridRight;
 
   const colTitle = truncate(o.colTitle, 40);
@@ -502,7 +513,7 @@ export function heatGrid(o: HeatGridOptions): string {
       fill: TEXT,
       'font-weight': col.marked ? 'bold' : null,
       ...(rotate
-        ? { transform: `translate(${r(cx)},${r(gridY - 6)}) rotate(-45)`, x: 0, y: 0 }
+        ? { transform: `translate(${r(cx)},${r(gridY - 6)}) rotate(-${angle})`, x: 0, y: 0, dy: '0.35em' }
         : { x: cx, y: gridY - 6, 'text-anchor': 'middle' }),
     };
     out += tag('text', attrs, (c.cut ? title(col.label) : '') + esc(c.text));
@@ -860,7 +871,10 @@ export function lineChart(o: LineChartOptions): string {
     plotW = Math.max(200, WIDTH - plotX - plotRightPad - rightRoom);
     slot = plotW / n;
   }
-  const labelEvery = rotate ? Math.max(1, Math.ceil(17 / slot)) : Math.max(1, Math.ceil((xLabelW + 6) / slot));
+  // Slanted labels stand slot × sin 45° apart across their baselines: every k-th one, so that is at least a line.
+  const labelEvery = rotate
+    ? Math.max(1, Math.ceil(LINE_H / Math.SQRT1_2 / slot))
+    : Math.max(1, Math.ceil((xLabelW + 6) / slot));
   const xLabelH = rotate ? xLabelW * 0.71 + 16 : 20;
   const w = Math.ceil(plotX + plotW + rightRoom + plotRightPad);
 

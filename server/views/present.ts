@@ -15,6 +15,16 @@ export function cstDate(date: Date | null | undefined): string {
   return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
+/**
+ * YYYY-MM-DD HH:mm (with seconds if asked) in China Standard Time: a moment as the pages show it, in a form a
+ * spreadsheet reads (CSV exports, the reports' "taken at").
+ */
+export function cstDateTime(date: Date | null | undefined, options: { seconds?: boolean } = {}): string {
+  if (!date) return '';
+  const iso = new Date(date.getTime() + 8 * 3600 * 1000).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, options.seconds ? 19 : 16)}`;
+}
+
 /** A date input's value as the end of that day in China Standard Time. */
 export function endOfCstDay(value: string): Date {
   return new Date(`${value}T23:59:59+08:00`);

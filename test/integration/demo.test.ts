@@ -80,4 +80,59 @@ describe('demo data', () => {
     expect(days.fill.median).toBeGreaterThan(0);
     expect(facts.filter((x) => x.days.some((d) => d < 0))).toEqual([]);
   });
+
+  it('when the demo reports are read, then their figures are plausible: hiring takes weeks, places differ, shares stay within 0–100% and retention only falls', async () => {
+    // Seeded by the first test (one database per file).
+    const coordinator = await User.findOne({ role: 'coordinator', scopeUnit: null }).lean();
+    await t.services.reports.build(t.clock.now());
+    const { facts } = await t.services.reports.data(toActor(coordinator!), {});
+    for (const by of ['place', 'postType'] as const) {
+      const { all, rows } = time(facts, {}, by);
+      // A statutory round (exam, interview, medical, notice) takes weeks: never a day or half of one.
+      const implausible: string[] = [];
+      for (const row of [all, ...rows]) {
+        for (const [what, spread] of [
+          ['fill', row.fill],
+          ['offer', row.offer],
+        ] as const) {
+          if (spread.n === 0) continue;
+          const { median, p90 } = spread as { median: number; p90: number };
+          if (!(median >= 14 && p90 >= median && p90 < 366)) {
+            implausible.push(`${by} ${row.key || 'all'} ${what}: median ${median}, p90 ${p90}`);
+          }
+        }
+      }
+      expect(implausible).toEqual([]);
+      // Places and post types are not all alike: their medians and 90th percentiles differ.
+      const busy = rows.filter((r) => r.fill.n >= 3);
+      expect(busy.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(busy.map((r) => r.fill.p90)).size).toBeGreaterThan(1);
+      expect(new Set(busy.map((r) => r.fill.median)).size).toBeGreaterThan(1);
+      const offered = rows.filter((r) => r.offer.n >= 3);
+      expect(new Set(offered.map((r) => r.offer.p90)).size).toBeGreaterThan(1);
+    }
+    for (const year of [undefined, 2024, 2025, 2026]) {
+      const steps = funnel(facts, { year }).steps;
+      for (const [k, step] of steps.entries()) {
+        if (step.rate !== null) expect(step.rate).toBeGreaterThanOrEqual(0);
+        if (step.rate !== null) expect(step.rate).toBeLessThanOrEqual(100);
+        if (k > 0 && step.key !== 'retained') expect(step.count).toBeLessThanOrEqual(steps[k - 1]!.count);
+      }
+      for (const row of channels(facts, { year })) {
+        expect(row.hires).toBeLessThanOrEqual(row.applications);
+        if (row.retention !== null) expect(row.retention).toBeLessThanOrEqual(100);
+      }
+    }
+    // Each cohort's share still in post only falls from one anniversary to the next (curves that mix cohorts, by
+    // post type or mentor, compare different people at each anniversary and need not).
+    const curves = retentionCurves(facts, {});
+    for (const c of [curves.all, ...curves.postTypes, ...curves.mentor]) {
+      for (const p of c.points) if (p.percent !== null) expect(p.percent).toBeLessThanOrEqual(100);
+    }
+    expect(curves.cohorts.length).toBeGreaterThanOrEqual(2);
+    for (const c of curves.cohorts) {
+      const shares = c.points.map((p) => p.percent).filter((p): p is number => p !== null);
+      expect({ cohort: c.key, shares }).toEqual({ cohort: c.key, shares: [...shares].sort((a, b) => b - a) });
+    }
+  });
 });

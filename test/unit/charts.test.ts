@@ -7,6 +7,7 @@ import {
   funnelChart,
   heatGrid,
   lineChart,
+  MIN_SCALE,
   niceMax,
   NO_DATA,
   SEQUENTIAL,
@@ -207,7 +208,10 @@ describe('every chart', () => {
     const root = parse(svg);
     expect(root.attrs.xmlns).toBe('http://www.w3.org/2000/svg');
     expect(root.attrs.role).toBe('img');
-    expect(root.attrs.width).toBe('100%');
+    // Its width is the smallest it is drawn at (the stylesheet lets it grow): a share of its viewBox, so the picture
+    // scales with the viewBox and text never shrinks below legibility.
+    const viewBoxWidth = Number(root.attrs.viewBox!.split(' ')[2]);
+    expect(Number(root.attrs.width)).toBe(Math.ceil(viewBoxWidth * MIN_SCALE));
     expect(root.attrs['font-family']).toContain("'PingFang SC'");
     const [first, second] = root.children;
     expect(first?.name).toBe('title');

@@ -23,10 +23,10 @@ export interface DatabaseTimeouts {
 
 export const DATABASE_DEFAULTS: DatabaseTimeouts = Object.freeze({
   serverSelectionTimeoutMs: 2000,
-  connectTimeoutMs: 2000,
-  heartbeatMs: 1000,
+  connectTimeoutMs: 5000,
+  heartbeatMs: 500,
   socketTimeoutMs: 0,
-  stallMs: 2000,
+  stallMs: 1500,
 });
 
 const intFrom = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);

@@ -4,6 +4,7 @@
 // The request guard (server/middleware/stallGuard.ts), the session store and the public catalogue ask this instead of
 // waiting: no extra query, and a database that is merely slow (it still answers its heartbeats) is never taken for
 // a stalled one.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import type { MongoClient } from 'mongodb';
 import { isDatabaseUnavailable } from '../errors';
@@ -15,6 +16,12 @@ export class DatabaseStalledError extends Error {
     this.name = 'DatabaseStalledError';
   }
 }
+
+/**
+ * The request being answered (set by the stall guard): marked when it got a fallback from memory, so that the guard
+ * leaves it to finish rather than answering it with the 503 page.
+ */
+export const requestScope = new AsyncLocalStorage<{ fromMemory: boolean }>();
 
 interface Server {
   /** When the heartbeat now in flight was sent (null: none in flight). */
@@ -61,6 +68,15 @@ export class DatabaseHealth extends EventEmitter {
    * longer than the grace period. True when nothing is known yet.
    */
   get answering(): boolean {
+    return this.state;
+  }
+
+  /**
+   * The state as of now. Only looked at from a heartbeat event, or after the grace period and a turn of the event
+   * loop, so that an answer that has arrived is read before the database is judged silent: a busy event loop is not a
+   * silent database.
+   */
+  private judge(): boolean {
     if (this.servers.size === 0) return true;
     const now = Date.now();
     for (const s of this.servers.values()) {
@@ -84,6 +100,7 @@ export class DatabaseHealth extends EventEmitter {
    * it cannot be reached, `fallback`'s instead (when it gives one: otherwise `work`'s outcome is awaited as usual).
    */
   orElse<T>(work: () => Promise<T>, fallback: () => T | undefined): Promise<T> {
+    const request = requestScope.getStore();
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void) => {
@@ -99,8 +116,9 @@ export class DatabaseHealth extends EventEmitter {
         } catch (err) {
           return finish(() => reject(err));
         }
-        if (value !== undefined) finish(() => resolve(value));
-        else otherwise();
+        if (value === undefined) return otherwise();
+        if (request) request.fromMemory = true;
+        finish(() => resolve(value));
       };
       const onStalled = () => tryFallback(() => {});
       if (!this.answering) {
@@ -129,8 +147,7 @@ export class DatabaseHealth extends EventEmitter {
     const s = this.server(e.connectionId);
     s.since ??= Date.now();
     clearTimeout(s.timer);
-    // When the grace period is over, look again; setImmediate lets an answer that arrived while the event loop was
-    // busy be read first, so a slow loop is not taken for a silent database.
+    // When the grace period is over, look again (after a turn of the event loop: see judge()).
     s.timer = setTimeout(() => setImmediate(() => this.update()), this.graceMs + 1);
     s.timer.unref();
   };
@@ -158,7 +175,7 @@ export class DatabaseHealth extends EventEmitter {
   };
 
   private update(): void {
-    const now = this.answering;
+    const now = this.judge();
     if (now === this.state) return;
     this.state = now;
     this.emit(now ? 'answering' : 'stalled');

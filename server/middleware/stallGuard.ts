@@ -1,10 +1,11 @@
 // A request must not hang on a database that has stopped answering: a process stopped or frozen keeps its TCP
 // connections open, and nothing fails until the driver's own heartbeat gives up. A request that has waited `waitMs`
 // while the database is not answering (server/db/health.ts) is answered at once with the 503 page; if the database
-// stops answering later, at that moment. Whatever the abandoned route does afterwards goes nowhere: its late writes are
-// dropped, its late errors are not reported twice (the final error handler checks `isAbandoned`).
+// stops answering later, at that moment; unless it is being answered from memory instead (the public catalogue's
+// fallbacks mark it: see DatabaseHealth.orElse). Whatever an abandoned route does afterwards goes nowhere: its late
+// writes are dropped, its late errors are not reported twice (the final error handler checks `isAbandoned`).
 import type { Request, RequestHandler, Response } from 'express';
-import type { DatabaseHealth } from '../db/health';
+import { requestScope, type DatabaseHealth } from '../db/health';
 
 const ABANDONED = Symbol('abandoned');
 
@@ -37,13 +38,14 @@ export function stallGuard(
 ): RequestHandler {
   return (req, res, next) => {
     const started = Date.now();
+    const scope = { fromMemory: false };
     const done = () => {
       clearTimeout(timer);
       health.off('stalled', abandon);
     };
     const abandon = () => {
       done();
-      if (res.headersSent || res.writableEnded) return;
+      if (res.headersSent || res.writableEnded || scope.fromMemory) return;
       (res as unknown as Record<symbol, boolean>)[ABANDONED] = true;
       req.log?.warn({ waitedMs: Date.now() - started }, 'the database is not answering: 503 without waiting longer');
       muteAfterEnd(res);
@@ -57,6 +59,6 @@ export function stallGuard(
     timer.unref();
     res.once('finish', done);
     res.once('close', done);
-    next();
+    requestScope.run(scope, next);
   };
 }

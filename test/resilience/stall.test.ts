@@ -161,7 +161,9 @@ it('when the database stalls, then the mail worker and the scheduler wait withou
   const passes = jest.spyOn(t.worker, 'runOnce');
   t.scheduler.start(200);
   t.worker.start();
-  await new Promise((r) => setTimeout(r, 5000));
+  // Longer than the driver's own wait (heartbeat + connect timeout), after which a pass begun before the silence was
+  // noticed has been cut off.
+  await new Promise((r) => setTimeout(r, 7000));
   // Nothing went out and nothing piled up: at most the first pass and tick, begun before the silence was noticed.
   expect(t.smtp.to(candidate.user.email)).toHaveLength(before);
   expect(ticks.mock.calls.length + passes.mock.calls.length).toBeLessThanOrEqual(2);

@@ -45,10 +45,10 @@ describe('configuration', () => {
     };
     expect(loadConfig(base).database).toEqual({
       serverSelectionTimeoutMs: 2000,
-      connectTimeoutMs: 2000,
-      heartbeatMs: 1000,
+      connectTimeoutMs: 5000,
+      heartbeatMs: 500,
       socketTimeoutMs: 0,
-      stallMs: 2000,
+      stallMs: 1500,
     });
     expect(
       loadConfig({
@@ -67,7 +67,7 @@ describe('configuration', () => {
       stallMs: 4000,
     });
     expect(() => loadConfig({ ...base, DB_HEARTBEAT_MS: '10000' })).toThrow(
-      'DB_HEARTBEAT_MS must be at least 500 and at least 250 less than DB_STALL_MS (now 10000 and 2000)',
+      'DB_HEARTBEAT_MS must be at least 500 and at least 250 less than DB_STALL_MS (now 10000 and 1500)',
     );
     expect(() => loadConfig({ ...base, DB_STALL_MS: 'soon' })).toThrow('DB_STALL_MS');
   });

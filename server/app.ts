@@ -253,8 +253,14 @@ export function createApp(deps: AppDeps) {
   // A request that waits DB_STALL_MS on a database that has stopped answering gets the 503 page then, not when the
   // database returns (server/middleware/stallGuard.ts); the public pages below answer from memory meanwhile.
   app.use(
-    stallGuard(databaseHealth, config.database.stallMs, (req, res) =>
-      handleError(new DatabaseStalledError(), req, res, (err: unknown) => req.log.error({ err }, 'stall page failed')),
+    stallGuard(
+      databaseHealth,
+      config.database.stallMs,
+      (req, res) =>
+        handleError(new DatabaseStalledError(), req, res, (err: unknown) =>
+          req.log.error({ err }, 'stall page failed'),
+        ),
+      ['/healthz'],
     ),
   );
   // Visitors without a session get the public pages from the page cache (already compressed), before anything else.

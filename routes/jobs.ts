@@ -8,6 +8,7 @@ import { countyLabel, hebeiUnits, placeOptionGroups, unitName } from '../server/
 import { options } from '../server/services/taxonomy';
 import { daysLeftChangesAt, describeEligibility, presentAnnouncement, presentVacancy } from '../server/views/present';
 import { keepUntil } from '../server/middleware/publicCache';
+import { databaseHealth } from '../server/db/health';
 import { evaluateEligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
 
@@ -26,7 +27,8 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
     const f = parseFilters(req.query as Record<string, unknown>);
     const refused = refusedCounty(req.query as Record<string, unknown>);
     const now = clock.now();
-    const [result, drives] = await Promise.all([catalogue.search(f), jobs.openAnnouncements()]);
+    const result = await catalogue.search(f);
+    const drives = catalogue.drives();
     for (const v of result.items) keepUntil(res, daysLeftChangesAt(v.deadline, now));
     keepUntil(res, catalogue.incentivesChangeAt);
     const sponsored = catalogue.withIncentive(result.items);
@@ -118,12 +120,24 @@ ${entries}
   });
 
   router.get('/jobs/:id', async (req, res) => {
-    const { vacancy, school, announcement } = await jobs.getPublic(String(req.params.id));
+    const id = String(req.params.id);
+    // While the database does not answer, an open vacancy is shown as the catalogue holds it (without its long texts),
+    // and that page is not kept.
+    const { vacancy, school, announcement, partial } = await databaseHealth.orElse(
+      async () => ({ ...(await jobs.getPublic(id)), partial: false }),
+      () => catalogue.listedPage(id),
+    );
     const v = presentVacancy(vacancy, req.locale, clock.now());
     if (vacancy.status === 'open') keepUntil(res, daysLeftChangesAt(vacancy.deadline, clock.now()));
+    if (partial) keepUntil(res, 0);
     // Sponsored incentives this post offers (while it is open).
     const { offered, changesAt } =
-      vacancy.status === 'open' ? await services.incentives.offeredOn(vacancy) : { offered: [], changesAt: Infinity };
+      vacancy.status === 'open'
+        ? await databaseHealth.orElse(
+            () => services.incentives.offeredOn(vacancy),
+            () => catalogue.offeredOn(vacancy),
+          )
+        : { offered: [], changesAt: Infinity };
     keepUntil(res, changesAt);
     const incentives = offered.map((p) => ({
       line: req.t('incentives.public.line', {
@@ -198,6 +212,7 @@ ${entries}
       jsonLd,
       og: { title: v.title, description: `${v.schoolName} · ${v.place} · ${v.stageName}${v.subjectName}`, url },
       closed: v.status !== 'open',
+      partial,
       eligibility,
     });
   });

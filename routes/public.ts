@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import mongoose from 'mongoose';
 import type { RouteDeps } from '.';
+import { databaseHealth } from '../server/db/health';
 import { keepUntil } from '../server/middleware/publicCache';
 import { daysLeftChangesAt, presentVacancy } from '../server/views/present';
 
@@ -33,7 +34,8 @@ export function publicRouter({ engine, lifecycle, services, clock }: RouteDeps):
     let database: 'up' | 'down' = 'down';
     try {
       const db = mongoose.connection.db;
-      if (db) {
+      // A database whose heartbeat has gone silent is down for this purpose: answered at once, before the stall guard.
+      if (db && databaseHealth.answering) {
         await Promise.race([
           db.admin().command({ ping: 1 }),
           new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 2000).unref()),

@@ -36,6 +36,8 @@ import { Incentives } from './services/incentives';
 import { Awards } from './services/awards';
 import { Catalogue } from './services/catalogue';
 import { publicPageCache } from './middleware/publicCache';
+import { isAbandoned, stallGuard } from './middleware/stallGuard';
+import { databaseHealth, DatabaseStalledError } from './db/health';
 import { Organisations } from './services/organisations';
 import { Vacancies } from './services/vacancies';
 import { Profiles } from './services/profiles';
@@ -248,6 +250,19 @@ export function createApp(deps: AppDeps) {
       xFrameOptions: { action: 'deny' },
     }),
   );
+  // A request that waits DB_STALL_MS on a database that has stopped answering gets the 503 page then, not when the
+  // database returns (server/middleware/stallGuard.ts); the public pages below answer from memory meanwhile.
+  app.use(
+    stallGuard(
+      databaseHealth,
+      config.database.stallMs,
+      (req, res) =>
+        handleError(new DatabaseStalledError(), req, res, (err: unknown) =>
+          req.log.error({ err }, 'stall page failed'),
+        ),
+      ['/healthz'],
+    ),
+  );
   // Visitors without a session get the public pages from the page cache (already compressed), before anything else.
   app.use(
     publicPageCache({
@@ -272,7 +287,7 @@ export function createApp(deps: AppDeps) {
     rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 7 * 24 * 3600 * 1000, path: '/' },
     // By `_id` alone (server/sessionStore.ts); expired sessions are purged by the scheduler (server/jobs.ts).
-    store: new SessionStore(() => mongoose.connection.collection(SESSION_COLLECTION), 3600 * 1000),
+    store: new SessionStore(() => mongoose.connection.collection(SESSION_COLLECTION), 3600 * 1000, databaseHealth),
   });
   app.use((req, res, next) =>
     sessions(req, res, (err?: unknown) => {
@@ -360,6 +375,11 @@ export function createApp(deps: AppDeps) {
   });
 
   const handleError: ErrorRequestHandler = (err, req, res, next) => {
+    // The request already had the 503 page because the database stopped answering: this is its route failing late.
+    if (isAbandoned(res) && !(err instanceof DatabaseStalledError)) {
+      req.log.info({ err }, 'request failed after its 503 page was sent');
+      return;
+    }
     if (res.headersSent) return next(err);
     // Errors raised before the locale middleware ran (e.g. an unparsable body) still get a localised page.
     if (!res.locals.t) {

@@ -7,6 +7,28 @@ import { rootDir } from './paths';
 
 const PRODUCTION_REQUIRED = ['MONGODB_URI', 'SESSION_SECRET', 'DATA_KEY', 'SMTP_URL', 'BASE_URL', 'MAIL_FROM'] as const;
 
+/** How long the app waits for its database, at each stage (server/db/connect.ts). */
+export interface DatabaseTimeouts {
+  /** An operation waits this long for a reachable server (the database is down or unreachable: 503). */
+  readonly serverSelectionTimeoutMs: number;
+  /** Opening a connection (TCP, TLS, handshake), and the longest a heartbeat waits for its answer. */
+  readonly connectTimeoutMs: number;
+  /** How often the driver checks each server (polling, so a silent server is noticed at this pace). */
+  readonly heartbeatMs: number;
+  /** The longest any single reply is waited for; 0: no limit (a slow report scan is not cut off). */
+  readonly socketTimeoutMs: number;
+  /** A request waiting this long on a database that has stopped answering gets the 503 page at once. */
+  readonly stallMs: number;
+}
+
+export const DATABASE_DEFAULTS: DatabaseTimeouts = Object.freeze({
+  serverSelectionTimeoutMs: 2000,
+  connectTimeoutMs: 5000,
+  heartbeatMs: 500,
+  socketTimeoutMs: 0,
+  stallMs: 1500,
+});
+
 const intFrom = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
 const envSchema = z.object({
@@ -36,6 +58,13 @@ const envSchema = z.object({
   /** How long a sending attempt is held before another instance may retry it (longer than the SMTP timeouts). */
   MAIL_LEASE_MS: intFrom(60_000),
   STORAGE: z.enum(['fs', 'gridfs']).default('fs'),
+  // Database timeouts (README, "Configuration"): a database that is down is found by server selection, one that has
+  // stopped answering (its connections stay open) by the driver's heartbeat.
+  DB_SERVER_SELECTION_TIMEOUT_MS: intFrom(DATABASE_DEFAULTS.serverSelectionTimeoutMs),
+  DB_CONNECT_TIMEOUT_MS: intFrom(DATABASE_DEFAULTS.connectTimeoutMs),
+  DB_HEARTBEAT_MS: intFrom(DATABASE_DEFAULTS.heartbeatMs),
+  DB_SOCKET_TIMEOUT_MS: intFrom(DATABASE_DEFAULTS.socketTimeoutMs),
+  DB_STALL_MS: intFrom(DATABASE_DEFAULTS.stallMs),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -71,6 +100,7 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Uploaded documents: files under DATA_DIR/uploads, or GridFS for multi-instance deployments. */
   readonly storage: 'fs' | 'gridfs';
+  readonly database: DatabaseTimeouts;
 }
 
 export class ConfigError extends Error {}
@@ -104,6 +134,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       );
     }
   }
+  // The heartbeat must come round, and be overdue, within the stall wait, or stalls are noticed late.
+  if (e.DB_HEARTBEAT_MS < 500 || e.DB_HEARTBEAT_MS + 250 > e.DB_STALL_MS) {
+    throw new ConfigError(
+      `Invalid configuration: DB_HEARTBEAT_MS must be at least 500 and at least 250 less than DB_STALL_MS (now ${e.DB_HEARTBEAT_MS} and ${e.DB_STALL_MS}).`,
+    );
+  }
   const dataDir = path.resolve(rootDir, e.DATA_DIR);
   const config: Config = {
     env: e.NODE_ENV,
@@ -133,6 +169,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     retentionMonths: e.RETENTION_MONTHS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     storage: e.STORAGE,
+    database: Object.freeze({
+      serverSelectionTimeoutMs: e.DB_SERVER_SELECTION_TIMEOUT_MS,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      heartbeatMs: e.DB_HEARTBEAT_MS,
+      socketTimeoutMs: e.DB_SOCKET_TIMEOUT_MS,
+      stallMs: e.DB_STALL_MS,
+    }),
     ...overrides,
   };
   return Object.freeze(config);

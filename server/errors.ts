@@ -68,8 +68,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (code === 'EPIPE' || code === 'ECONNRESET') return true;
   const name = (err as { name?: string }).name ?? '';
   const message = (err as { message?: string }).message ?? '';
+  // PoolClearedOnNetworkError: an operation cut off because the driver's heartbeat found the database silent;
+  // DatabaseStalledError: given up by our own watch on the heartbeats (server/db/health.ts).
   return (
-    /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError|MongoPoolClearedError/.test(
+    /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError|MongoPoolClearedError|PoolClearedOnNetworkError|MongoPoolClosedError|MongoWaitQueueTimeoutError|MongoOperationTimeoutError|DatabaseStalledError/.test(
       name,
     ) || /buffering timed out|Client must be connected|connection .* closed|ECONNREFUSED/.test(message)
   );

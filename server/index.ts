@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     say(`Embedded database (${embedded.engine}) running on ${embedded.uri}`);
   }
 
-  await connectDatabase(uri, dbName);
+  await connectDatabase(uri, dbName, config.database);
   await ensureIndexes();
   const engine = embedded?.engine ?? (await detectEngine());
 

@@ -4,6 +4,7 @@ import { trusted } from 'mongoose';
 import crypto from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Clock } from './clock';
+import { databaseHealth } from './db/health';
 import { isDuplicateKey } from './errors';
 import type { Logger } from './logger';
 import { Lease } from '../models/Lease';
@@ -94,11 +95,14 @@ export class Scheduler {
   }
 
   start(intervalMs = 60_000): void {
+    // One tick at a time; while the database is not answering, ticks are skipped (they would only wait for it), and
+    // the first one after it answers again runs the jobs of the period it is in.
+    const run = () => (databaseHealth.answering ? this.tick() : Promise.resolve([]));
     const loop = () => {
-      this.timer = setTimeout(() => void this.tick().finally(loop), intervalMs);
+      this.timer = setTimeout(() => void run().finally(loop), intervalMs);
       this.timer.unref();
     };
-    void this.tick().finally(loop);
+    void run().finally(loop);
   }
 
   stop(): void {

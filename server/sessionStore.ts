@@ -3,8 +3,13 @@
 // request); here expiry is checked after the lookup instead, and expired sessions are purged by the scheduler
 // (server/jobs.ts: neither engine's TTL index is used, FerretDB has none). Documents keep connect-mongo's shape
 // ({ _id, session: JSON, expires, lastModified }), so existing sessions stay valid.
+//
+// Every request with a session cookie loads its session here first, so a database that has stopped answering would
+// hang them all: each operation is given up as soon as the database is seen not to answer (server/db/health.ts), and
+// the request gets the 503 page (or, for a session that could not be stored after the page, the page as it was).
 import session, { type SessionData } from 'express-session';
 import type { Collection } from 'mongodb';
+import type { DatabaseHealth } from './db/health';
 
 interface SessionDoc {
   _id: string;
@@ -35,6 +40,7 @@ export class SessionStore extends session.Store {
   constructor(
     private readonly collection: () => Collection<SessionDoc>,
     private readonly touchAfterMs: number,
+    private readonly health?: DatabaseHealth,
   ) {
     super();
   }
@@ -44,9 +50,13 @@ export class SessionStore extends session.Store {
     return expires ? new Date(expires) : new Date(Date.now() + DEFAULT_TTL_MS);
   }
 
+  /** The operation, given up (DatabaseStalledError) when the database stops answering before it completes. */
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    return this.health ? this.health.bound(operation) : operation();
+  }
+
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    this.collection()
-      .findOne({ _id: sid })
+    this.run(() => this.collection().findOne({ _id: sid }))
       .then((doc) => {
         if (!doc || doc.expires.getTime() <= Date.now()) return callback(null, null);
         const data = JSON.parse(doc.session) as SessionData & { lastModified?: number };
@@ -59,12 +69,13 @@ export class SessionStore extends session.Store {
 
   override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const { lastModified: _, ...stored } = data as SessionData & { lastModified?: number };
-    this.collection()
-      .updateOne(
+    this.run(() =>
+      this.collection().updateOne(
         { _id: sid },
         { $set: { session: JSON.stringify(stored), expires: SessionStore.expiresOf(data), lastModified: new Date() } },
         { upsert: true },
-      )
+      ),
+    )
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(new SessionNotSavedError(err)));
   }
@@ -72,15 +83,18 @@ export class SessionStore extends session.Store {
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const last = (data as { lastModified?: number }).lastModified ?? 0;
     if (Date.now() - last < this.touchAfterMs) return callback?.();
-    this.collection()
-      .updateOne({ _id: sid }, { $set: { expires: SessionStore.expiresOf(data), lastModified: new Date() } })
+    this.run(() =>
+      this.collection().updateOne(
+        { _id: sid },
+        { $set: { expires: SessionStore.expiresOf(data), lastModified: new Date() } },
+      ),
+    )
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(new SessionNotSavedError(err)));
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.collection()
-      .deleteOne({ _id: sid })
+    this.run(() => this.collection().deleteOne({ _id: sid }))
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }

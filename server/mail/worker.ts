@@ -6,6 +6,7 @@ import { trusted } from 'mongoose';
 import crypto from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Clock } from '../clock';
+import { databaseHealth } from '../db/health';
 import { isDuplicateKey } from '../errors';
 import type { Logger } from '../logger';
 import { OutboxClaim, OutboxMessage, type OutboxDoc } from '../../models/OutboxMessage';
@@ -84,6 +85,8 @@ export class MailWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      // A database that is not answering would only leave the pass hanging until the driver gives up: look again later.
+      if (!databaseHealth.answering) return this.schedule(this.o.pollMs);
       this.running = this.runOnce()
         .then(() => undefined)
         .catch((err: unknown) => this.o.logger.warn({ err }, 'mail worker pass failed'))

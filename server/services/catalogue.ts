@@ -6,13 +6,27 @@
 // by concurrent requests but always read after the request arrived), and when it changed, loads the vacancies written
 // since the last load before answering. A change made through any instance is therefore visible on the next request
 // to every instance. A full reload every ten minutes catches anything written around Mongoose (and deletions).
+//
+// While the database does not answer (down, or stalled: server/db/health.ts), the catalogue answers as it was last
+// read instead of waiting: nothing can be written meanwhile, so it is still the database's answer. A refresh left
+// hanging by a stalled database is not waited for; it completes, or fails, in the background.
 import { trusted } from 'mongoose';
 import type { Clock } from '../clock';
+import { databaseHealth, type DatabaseHealth } from '../db/health';
+import { Announcement, type AnnouncementDoc } from '../../models/Announcement';
 import { CATALOGUE, CatalogueStamp } from '../../models/CatalogueStamp';
-import { Vacancy, type ListedVacancy } from '../../models/Vacancy';
+import { Vacancy, type ListedVacancy, type VacancyDoc } from '../../models/Vacancy';
 import type { ProgrammeDoc } from '../../models/IncentiveProgramme';
 import { PER_PAGE, type BoardFilters } from './board';
-import { approvedProgrammes, criteriaOf, isOffered, matches, nextOfferChange } from './incentives';
+import {
+  approvedProgrammes,
+  criteriaOf,
+  isOffered,
+  matches,
+  nextOfferChange,
+  offeredAmong,
+  type VacancyFacts,
+} from './incentives';
 import { terms } from './search';
 
 interface Entry {
@@ -26,6 +40,16 @@ const LIST_PROJECTION = { description: 0, benefits: 0, reviewComment: 0 } as con
 /** Writes land with the writer's clock: reload a margin before the newest change seen, for writers a little behind. */
 const MARGIN_MS = 2 * 60 * 1000;
 const FULL_RELOAD_MS = 10 * 60 * 1000;
+/** How many drives the board's filter offers. */
+const DRIVES_LISTED = 50;
+
+/** Open drives (recruitment announcements), newest first, without their long texts. */
+function readDrives() {
+  return Announcement.find({ status: 'open' })
+    .sort({ openedAt: -1, _id: -1 })
+    .select({ body: 0, reviewComment: 0 })
+    .lean<AnnouncementDoc[]>();
+}
 
 /**
  * Concurrent callers share one read, but never one that started before they called: a caller arriving while a read
@@ -72,6 +96,8 @@ export class Catalogue {
   private token: string | null = null;
   /** Approved incentive programmes, read with the vacancies (their writes move the stamp too). */
   private programmes: ProgrammeDoc[] = [];
+  /** Open drives, newest first, read with the vacancies (their writes move the stamp too). */
+  private drivesOpen: AnnouncementDoc[] = [];
   /** The newest `updatedAt` among the vacancies loaded. */
   private newestWrite = 0;
   private loadedAt = 0;
@@ -82,13 +108,24 @@ export class Catalogue {
     return doc?.token ?? 'none';
   });
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly health: DatabaseHealth = databaseHealth,
+  ) {}
 
   /**
    * The catalogue's token as of now (read after this call), with the open vacancies loaded up to it. Pages built
-   * from the catalogue are valid for exactly this token.
+   * from the catalogue are valid for exactly this token. While the database does not answer: the token last read,
+   * at once (once the catalogue has been read at all).
    */
-  async fresh(): Promise<string> {
+  fresh(): Promise<string> {
+    return this.health.orElse(
+      () => this.refresh(),
+      () => this.token ?? undefined,
+    );
+  }
+
+  private async refresh(): Promise<string> {
     const token = await this.stamp.get();
     if (token !== this.token) {
       // One load at a time; whoever arrives meanwhile waits for it and checks again.
@@ -141,17 +178,19 @@ export class Catalogue {
   private async load(token: string): Promise<void> {
     const first = this.token === null;
     if (first) this.loadedAt = Date.now();
-    const [docs, programmes] = await Promise.all([this.read(first), approvedProgrammes()]);
+    const [docs, programmes, drives] = await Promise.all([this.read(first), approvedProgrammes(), readDrives()]);
     this.programmes = programmes;
+    this.drivesOpen = drives;
     this.apply(docs, first ? new Map() : this.entries, first ? 0 : this.newestWrite);
     this.token = token;
   }
 
   /** A full read into new structures, swapped in together with whatever was written while it ran. */
   private async rebuild(): Promise<void> {
-    const [docs, programmes] = await Promise.all([this.read(true), approvedProgrammes()]);
+    const [docs, programmes, drives] = await Promise.all([this.read(true), approvedProgrammes(), readDrives()]);
     await this.exclusive(async () => {
       this.programmes = programmes;
+      this.drivesOpen = drives;
       const since = this.newestWrite;
       this.apply(docs, new Map(), 0);
       this.newestWrite = Math.min(this.newestWrite, since);
@@ -179,6 +218,34 @@ export class Catalogue {
       if (out.length === limit) break;
     }
     return out;
+  }
+
+  /** The open drives for the board's filter, newest first (call after a search: it uses the same load). */
+  drives(): Pick<AnnouncementDoc, '_id' | 'title'>[] {
+    return this.drivesOpen.slice(0, DRIVES_LISTED).map(({ _id, title }) => ({ _id, title }));
+  }
+
+  /**
+   * An open vacancy's page as the catalogue holds it, for when the database does not answer: the list's facts and its
+   * open drive, without the long texts (description, benefits) the catalogue does not keep. Undefined for a vacancy
+   * that is not open (its page waits for the database).
+   */
+  listedPage(id: string) {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    const vacancy = { ...entry.v, description: '', benefits: '' } as VacancyDoc;
+    const drive = entry.v.announcement ? String(entry.v.announcement) : null;
+    return {
+      vacancy,
+      school: null,
+      announcement: this.drivesOpen.find((a) => String(a._id) === drive) ?? null,
+      partial: true,
+    };
+  }
+
+  /** The incentives a vacancy offers now, from the programmes the catalogue holds (see Incentives.offeredOn). */
+  offeredOn(v: VacancyFacts): { offered: ProgrammeDoc[]; changesAt: number } {
+    return offeredAmong(this.programmes, v, this.clock.now().getTime());
   }
 
   /** How many open vacancies the catalogue holds (for the benchmark and health checks). */

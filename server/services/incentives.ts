@@ -111,6 +111,16 @@ const offerEnds = (p: Pick<ProgrammeDoc, 'endsOn'>) => p.endsOn.getTime() + 24 *
  * The next moment after `now` at which one of these programmes starts or stops being offered (Infinity if none):
  * pages showing incentives are valid until then.
  */
+/** Of these approved programmes, those a vacancy offers at `now`, and when that can next change (see offeredOn). */
+export function offeredAmong(
+  approved: ProgrammeDoc[],
+  v: VacancyFacts,
+  now: number,
+): { offered: ProgrammeDoc[]; changesAt: number } {
+  const matching = approved.filter((p) => matches(criteriaOf(p), v));
+  return { offered: matching.filter((p) => isOffered(p, new Date(now))), changesAt: nextOfferChange(matching, now) };
+}
+
 export function nextOfferChange(programmes: Pick<ProgrammeDoc, 'startsOn' | 'endsOn'>[], now: number): number {
   const next = programmes.flatMap((p) => [p.startsOn.getTime(), offerEnds(p)]).filter((t) => t > now);
   return next.length ? Math.min(...next) : Infinity;
@@ -298,12 +308,6 @@ export class Incentives {
    * moment that can change without a write: a matching programme's start or end (for the public page cache).
    */
   async offeredOn(v: VacancyFacts): Promise<{ offered: ProgrammeDoc[]; changesAt: number }> {
-    const now = this.d.clock.now().getTime();
-    const approved = await approvedProgrammes();
-    const matching = approved.filter((p) => matches(criteriaOf(p), v));
-    return {
-      offered: matching.filter((p) => isOffered(p, new Date(now))),
-      changesAt: nextOfferChange(matching, now),
-    };
+    return offeredAmong(await approvedProgrammes(), v, this.d.clock.now().getTime());
   }
 }

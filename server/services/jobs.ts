@@ -72,11 +72,6 @@ export class Jobs {
       .lean();
     return new Map(rows.map((r) => [String(r._id), { title: r.title, school: r.schoolName }]));
   }
-
-  /** Open announcements, for the board's filter. */
-  async openAnnouncements() {
-    return Announcement.find({ status: 'open' }).sort({ openedAt: -1 }).limit(50).select({ title: 1 }).lean();
-  }
 }
 
 /** What lists, feeds, the API and emails show of a vacancy, in one language. */

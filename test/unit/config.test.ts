@@ -37,6 +37,41 @@ describe('configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('when no database timeouts are set, then the defaults answer within three seconds; set ones are kept, and a heartbeat too slow for the stall wait is refused', () => {
+    const base = {
+      MONGODB_URI: 'mongodb://db.example/teachbridge',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATA_KEY: 'k'.repeat(40),
+    };
+    expect(loadConfig(base).database).toEqual({
+      serverSelectionTimeoutMs: 2000,
+      connectTimeoutMs: 5000,
+      heartbeatMs: 500,
+      socketTimeoutMs: 0,
+      stallMs: 1500,
+    });
+    expect(
+      loadConfig({
+        ...base,
+        DB_SERVER_SELECTION_TIMEOUT_MS: '5000',
+        DB_CONNECT_TIMEOUT_MS: '3000',
+        DB_HEARTBEAT_MS: '2000',
+        DB_SOCKET_TIMEOUT_MS: '120000',
+        DB_STALL_MS: '4000',
+      }).database,
+    ).toEqual({
+      serverSelectionTimeoutMs: 5000,
+      connectTimeoutMs: 3000,
+      heartbeatMs: 2000,
+      socketTimeoutMs: 120000,
+      stallMs: 4000,
+    });
+    expect(() => loadConfig({ ...base, DB_HEARTBEAT_MS: '10000' })).toThrow(
+      'DB_HEARTBEAT_MS must be at least 500 and at least 250 less than DB_STALL_MS (now 10000 and 1500)',
+    );
+    expect(() => loadConfig({ ...base, DB_STALL_MS: 'soon' })).toThrow('DB_STALL_MS');
+  });
+
   it('when a value is malformed, then loading says which', () => {
     expect(() => loadConfig({ PORT: 'eighty', SESSION_SECRET: 'x'.repeat(40) })).toThrow(/PORT/);
     expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET must be at least 32 characters/);

@@ -30,6 +30,7 @@ import { Passwords } from './auth/passwords';
 import { Accounts } from './services/accounts';
 import { Events } from './services/events';
 import { Alerts } from './services/alerts';
+import { Saved } from './services/saved';
 import { Announcements } from './services/announcements';
 import { Jobs } from './services/jobs';
 import { Incentives } from './services/incentives';
@@ -135,7 +136,9 @@ export function createServices(deps: AppDeps) {
   const reports = new Reports({ clock, events });
   const twoFactor = new TwoFactor({ clock, cipher, events, passwords });
   const privacy = new Privacy({ clock, events });
+  const saved = new Saved();
   return {
+    saved,
     referrals,
     reports,
     twoFactor,

@@ -1,7 +1,7 @@
 // Applications: applying (with the eligibility check), the candidate's view, and the one state machine through
 // which an application moves. "Who takes version N+1" is a unique insert (ApplicationStep `<id>:<N+1>`), so of two
 // staff acting at once exactly one wins, on MongoDB and on FerretDB alike.
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
 import type { Notify } from '../mail/notify';
@@ -200,6 +200,21 @@ export class Applications {
   async mine(actor: Actor) {
     if (actor.role !== 'candidate') throw new ForbiddenError();
     return Application.find({ candidate: actor.id }).sort({ submittedAt: -1 }).limit(200).lean<ApplicationDoc[]>();
+  }
+
+  /**
+   * The candidate's own applications to these vacancies, by vacancy id: where each stands (its stage, or how it
+   * ended). One query for a whole page of vacancies.
+   */
+  async statusesFor(
+    actor: Actor,
+    vacancyIds: (string | Types.ObjectId)[],
+  ): Promise<Map<string, { id: string; state: string }>> {
+    if (actor.role !== 'candidate' || vacancyIds.length === 0) return new Map();
+    const rows = await Application.find({ vacancy: trusted({ $in: vacancyIds }), candidate: actor.id })
+      .select({ vacancy: 1, stage: 1, outcome: 1 })
+      .lean<Pick<ApplicationDoc, '_id' | 'vacancy' | 'stage' | 'outcome'>[]>();
+    return new Map(rows.map((a) => [String(a.vacancy), { id: String(a._id), state: a.outcome ?? a.stage }]));
   }
 
   /** The candidate's own application; anyone else's does not exist for them. */

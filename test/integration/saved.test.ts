@@ -102,6 +102,17 @@ describe('a vacancy page for a signed-in candidate', () => {
     expect(board.text).toContain('已报名 · 资格审查中');
     expect((await t.agent().get('/jobs?q=列表状态')).text).not.toContain('已报名 ·');
   });
+  it('when a candidate opens the apply link of a post they already applied to, then it names their application and links to it, not to the profile', async () => {
+    const vacancy = await openPost('初中英语教师（再次报名）');
+    const { agent } = await makeCandidate(t, '郑再报');
+    const applyUrl = `/jobs/${String(vacancy._id)}/apply`;
+    const applied = await submitForm(agent, applyUrl, { statement: '', consent: '1' });
+    const again = await agent.get(applyUrl);
+    expect(again.text).toContain('您已经报名了这个岗位');
+    expect(again.text).toContain('已报名 · 资格审查中');
+    expect(again.text).toContain(`href="${String(applied.headers.location)}"`);
+    expect(again.text).not.toContain('完善我的档案');
+  });
 });
 
 describe('saved vacancies', () => {

@@ -162,6 +162,7 @@ export class Applications {
         link: `${this.d.baseUrl}/me/applications/${id}`,
       },
     );
+    await this.notifyStaff(vacancy, String(id));
     try {
       await Application.create({
         _id: id,
@@ -195,6 +196,87 @@ export class Applications {
     );
     this.d.outbox.nudge();
     return String(id);
+  }
+
+  /** The staff who manage a post and chose to hear of new applications this way (active members, not erased). */
+  private async staffToTell(orgIds: (string | Types.ObjectId)[], choice: 'each' | 'daily') {
+    const staff = await User.find({ organisation: trusted({ $in: orgIds }), membership: 'active', role: 'staff' })
+      .select({ name: 1, email: 1, locale: 1, organisation: 1, applicationMail: 1, erasedAt: 1 })
+      .lean();
+    // Accounts from before the choice existed have none stored: they get the default, one email each.
+    return staff.filter((u) => !u.erasedAt && (u.applicationMail ?? 'each') === choice);
+  }
+
+  /**
+   * Tells the staff of the organisation that manages the post, each in their language, that an application
+   * arrived (written before the application itself, and sent only once it exists: the outbox's guard).
+   */
+  private async notifyStaff(vacancy: VacancyDoc, applicationId: string) {
+    for (const staff of await this.staffToTell([vacancy.postedBy], 'each')) {
+      await this.d.notify.staffApplicationNew(
+        { id: String(staff._id), email: staff.email, name: staff.name, locale: staff.locale ?? 'zh-CN' },
+        {
+          id: applicationId,
+          ref: applicationRef(applicationId),
+          title: vacancy.title,
+          link: `${this.d.baseUrl}/manage/vacancies/${String(vacancy._id)}/applications`,
+          settingsLink: `${this.d.baseUrl}/account`,
+        },
+      );
+    }
+  }
+
+  /**
+   * The scheduled daily digest: for each staff member who chose it, the applications their organisation's posts
+   * received in the day that ended at `until` (counted per post, nothing about the people). Keyed by the day, so a
+   * rerun, or a second instance, sends nothing twice.
+   */
+  async sendStaffDigests(until: Date): Promise<number> {
+    const since = new Date(until.getTime() - 24 * 3600 * 1000);
+    const apps = await Application.find({ submittedAt: trusted({ $gte: since, $lt: until }) })
+      .select({ vacancy: 1, postedBy: 1 })
+      .lean();
+    if (apps.length === 0) return 0;
+    const perOrg = new Map<string, Map<string, number>>();
+    for (const a of apps) {
+      const posts = perOrg.get(String(a.postedBy)) ?? new Map<string, number>();
+      posts.set(String(a.vacancy), (posts.get(String(a.vacancy)) ?? 0) + 1);
+      perOrg.set(String(a.postedBy), posts);
+    }
+    const staff = await this.staffToTell([...perOrg.keys()], 'daily');
+    if (staff.length === 0) return 0;
+    const titles = new Map(
+      (
+        await Vacancy.find({ _id: trusted({ $in: [...new Set(apps.map((a) => String(a.vacancy)))] }) })
+          .select({ title: 1 })
+          .lean()
+      ).map((v) => [String(v._id), v.title]),
+    );
+    let sent = 0;
+    for (const person of staff) {
+      const posts = perOrg.get(String(person.organisation));
+      if (!posts) continue;
+      const list = [...posts]
+        .map(([vacancyId, count]) => ({
+          title: titles.get(vacancyId) ?? '',
+          count,
+          link: `${this.d.baseUrl}/manage/vacancies/${vacancyId}/applications`,
+        }))
+        .sort((x, y) => y.count - x.count || x.title.localeCompare(y.title, 'zh-CN'));
+      await this.d.notify.staffApplicationDigest(
+        { id: String(person._id), email: person.email, name: person.name, locale: person.locale ?? 'zh-CN' },
+        {
+          until: until.toISOString(),
+          total: list.reduce((n, p) => n + p.count, 0),
+          link: `${this.d.baseUrl}/manage/vacancies`,
+          settingsLink: `${this.d.baseUrl}/account`,
+        },
+        list,
+      );
+      sent += 1;
+    }
+    this.d.outbox.nudge();
+    return sent;
   }
 
   async mine(actor: Actor) {

@@ -786,6 +786,30 @@ export class Applications {
     };
   }
 
+  /**
+   * Applicants per stage (or side outcome) for a page of the staff's vacancy list: one query for the whole page,
+   * counted by the engine, and only over the applications of the actor's own organisation.
+   */
+  async countsForVacancies(actor: Actor, vacancyIds: Types.ObjectId[]): Promise<Map<string, Record<string, number>>> {
+    const org = await posterOrganisation(actor);
+    const out = new Map<string, Record<string, number>>();
+    if (vacancyIds.length === 0) return out;
+    const rows = await Application.aggregate<{
+      _id: { vacancy: Types.ObjectId; stage: string; outcome: string | null };
+      n: number;
+    }>([
+      { $match: { postedBy: org._id, vacancy: { $in: vacancyIds } } },
+      { $group: { _id: { vacancy: '$vacancy', stage: '$stage', outcome: '$outcome' }, n: { $sum: 1 } } },
+    ]);
+    for (const { _id, n } of rows) {
+      const counts = out.get(String(_id.vacancy)) ?? {};
+      const state = _id.outcome ?? _id.stage;
+      counts[state] = (counts[state] ?? 0) + n;
+      out.set(String(_id.vacancy), counts);
+    }
+    return out;
+  }
+
   /** Counts per stage for a vacancy's board. */
   static countByStage(apps: ApplicationDoc[]) {
     const counts: Record<string, number> = {};

@@ -1,7 +1,12 @@
 // The school's side of new applications: an email per application or a daily digest (each staff member chooses in
 // their account settings), with nothing about the applicant in it; and the staff vacancy list with applicant counts
 // per stage, sorting and filters.
+import mongoose from 'mongoose';
+import { Announcement } from '../../models/Announcement';
+import { Application } from '../../models/Application';
 import { User } from '../../models/User';
+import { Vacancy } from '../../models/Vacancy';
+import { toActor } from '../../server/services/actor';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { makeCandidate } from '../helpers/candidates';
@@ -139,5 +144,102 @@ describe('new application emails for staff', () => {
     expect((await candidate.get('/account')).text).not.toContain('新报名通知');
     await submitForm(candidate, '/account', { name: '候选人', locale: 'zh-CN', applicationMail: 'none' });
     expect((await User.findById(user._id).lean())!.applicationMail).toBe('each');
+  });
+});
+
+describe('the staff vacancy list', () => {
+  it('when posts have applicants, then each row counts them per stage (one query for the page, only the school’s own), and the list sorts by deadline or status and filters by status, keyword and drive', async () => {
+    const org = await school();
+    const staff = await makeUser({ role: 'staff', org: org._id, membership: 'active', locale: 'zh-CN' });
+    const drive = await Announcement.create({
+      issuer: org._id,
+      unitCode: org.unitCode,
+      programme: 'open_recruitment',
+      title: '2027 年张北县公开招聘（列表测试）',
+      status: 'open',
+    });
+    const later = await openPost(org, '初中英语教师（列表甲）', {
+      deadline: new Date(t.clock.now().getTime() + 20 * DAY),
+    });
+    const sooner = await openPost(org, '初中英语教师（列表乙）', {
+      deadline: new Date(t.clock.now().getTime() + 5 * DAY),
+      announcementId: String(drive._id),
+    });
+    const draft = await openPost(org, '初中英语教师（列表丙草稿）');
+    await Vacancy.updateOne({ _id: draft._id }, { $set: { status: 'draft' } });
+    await Vacancy.updateOne({ _id: sooner._id }, { $set: { announcement: drive._id } });
+    const actor = toActor(staff);
+    const applicationOf = async (email: string) =>
+      String((await Application.findOne({ candidate: (await User.findOne({ email }).lean())!._id }).lean())!._id);
+    const one = await applyAs('列表一', String(later._id));
+    await applyAs('列表二', String(later._id));
+    await t.services.applications.move({ actor }, await applicationOf(one.user.email), { action: 'advance' });
+    await applyAs('列表三', String(sooner._id));
+    const four = await applyAs('列表四', String(sooner._id));
+    await t.services.applications.move({ actor }, await applicationOf(four.user.email), {
+      action: 'reject',
+      reason: 'documents',
+      message: '',
+    });
+    // Another school's post and applicants: never in this list, nor in its counts.
+    const other = await school();
+    const foreign = await openPost(other, '初中英语教师（别校）');
+    await applyAs('别校一', String(foreign._id));
+
+    const agent = t.agent();
+    await loginAs(agent, staff.email);
+    const queries: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => queries.push(`${collection}.${method}`));
+    let page;
+    try {
+      page = await agent.get('/manage/vacancies');
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(page.status).toBe(200);
+    expect(queries.filter((q) => q.startsWith('applications.'))).toHaveLength(1);
+    const row = (title: string) => {
+      const at = page.text.indexOf(title);
+      // As the browser reads it (Handlebars writes `=` as `&#x3D;`).
+      return at < 0 ? '' : page.text.slice(at, page.text.indexOf('</tr>', at)).replace(/&#x3D;/g, '=');
+    };
+    expect(row('初中英语教师（列表甲）')).toContain('共 2 人');
+    expect(row('初中英语教师（列表甲）')).toContain('已报名 1');
+    expect(row('初中英语教师（列表甲）')).toContain('资格审查 1');
+    expect(row('初中英语教师（列表甲）')).toContain(
+      `/manage/vacancies/${String(later._id)}/applications?stage=qualification_review`,
+    );
+    expect(row('初中英语教师（列表乙）')).toContain('共 2 人');
+    expect(row('初中英语教师（列表乙）')).toContain('未通过 1');
+    expect(row('初中英语教师（列表丙草稿）')).toContain('暂无报名');
+    expect(page.text).not.toContain('别校');
+
+    const order = (text: string, titles: string[]) => titles.map((x) => text.indexOf(x));
+    const byDeadline = (await agent.get('/manage/vacancies?sort=deadline')).text;
+    const [a, b] = order(byDeadline, ['（列表乙）', '（列表甲）']);
+    expect(a).toBeGreaterThan(0);
+    expect(a).toBeLessThan(b!);
+    const byStatus = (await agent.get('/manage/vacancies?sort=status')).text;
+    const [open1, open2, drafted] = order(byStatus, ['（列表乙）', '（列表甲）', '（列表丙草稿）']);
+    expect(Math.max(open1!, open2!)).toBeLessThan(drafted!);
+
+    const drafts = (await agent.get('/manage/vacancies?status=draft')).text;
+    expect(drafts).toContain('（列表丙草稿）');
+    expect(drafts).not.toContain('（列表甲）');
+    expect(drafts).toContain('<option value="draft" selected>');
+    const keyword = (await agent.get(`/manage/vacancies?q=${encodeURIComponent('列表甲')}`)).text;
+    expect(keyword).toContain('（列表甲）');
+    expect(keyword).not.toContain('（列表乙）');
+    expect(keyword).toContain('value="列表甲"');
+    const byDrive = (await agent.get(`/manage/vacancies?announcement=${String(drive._id)}`)).text;
+    expect(byDrive).toContain('（列表乙）');
+    expect(byDrive).not.toContain('（列表甲）');
+    expect(byDrive).toContain('2027 年张北县公开招聘（列表测试）');
+    const none = await agent.get(`/manage/vacancies?q=${encodeURIComponent('没有这个岗位')}`);
+    expect(none.text).toContain('没有符合条件的岗位');
+    // Nonsense in the address is ignored, never a 500.
+    for (const q of ['status=hacked&sort=%24where', 'announcement[$ne]=x&page=-4', 'page=abc&q[]=1']) {
+      expect((await agent.get(`/manage/vacancies?${q}`)).status).toBe(200);
+    }
   });
 });

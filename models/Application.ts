@@ -89,6 +89,8 @@ applicationSchema.index({ postedBy: 1, vacancy: 1, stage: 1 });
 applicationSchema.index({ announcement: 1, candidate: 1 });
 applicationSchema.index({ sourcePartner: 1, referral: 1 });
 applicationSchema.index({ referral: 1 });
+/** The staff's daily digest: what arrived in a day. */
+applicationSchema.index({ submittedAt: 1 });
 
 /** Staff's internal notes on an application: never shown to the candidate, never in emails. */
 const noteSchema = new Schema(

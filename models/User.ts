@@ -6,6 +6,8 @@ export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 /** Staff membership of their organisation: join requests wait for a colleague or a coordinator. */
 export const MEMBERSHIP_STATES = ['active', 'pending', 'rejected'] as const;
+/** How a staff member hears of new applications to their organisation's posts: each one, a daily digest, or not. */
+export const APPLICATION_MAIL = ['each', 'daily', 'none'] as const;
 
 const userSchema = new Schema(
   {
@@ -20,6 +22,8 @@ const userSchema = new Schema(
     membership: { type: String, enum: MEMBERSHIP_STATES, default: null },
     /** Coordinator scope: a Hebei unit code, or null for the whole region. */
     scopeUnit: { type: String, default: null },
+    /** Staff only (see APPLICATION_MAIL); a school hears of its first applicant at once unless someone chooses less. */
+    applicationMail: { type: String, enum: APPLICATION_MAIL, default: 'each' },
     lastLoginAt: { type: Date, default: null },
     /** Bumped when the password changes: sessions signed in with an older version end. */
     sessionVersion: { type: Number, default: 0 },

@@ -7,6 +7,7 @@ import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../ser
 import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
 import type { Actor } from '../server/services/actor';
 import { confirmPasswords, email, locale, newPassword, privacyConsent, text } from './schemas';
+import { APPLICATION_MAIL } from '../models/User';
 
 const registerSchema = z
   .object({
@@ -26,7 +27,12 @@ const forgotSchema = z.object({ email });
 const resetSchema = z
   .object({ password: newPassword, passwordConfirm: z.string('validation.required') })
   .superRefine(confirmPasswords);
-const accountSchema = z.object({ name: text(100), locale });
+const accountSchema = z.object({
+  name: text(100),
+  locale,
+  // Only staff see the choice; for them it is always sent (a radio group with the current value checked).
+  applicationMail: z.enum(APPLICATION_MAIL, 'validation.choose').optional(),
+});
 const passwordSchema = z
   .object({
     currentPassword: z.string('validation.required').min(1, 'validation.required'),
@@ -58,6 +64,15 @@ export function endSession(req: Request, res: Response, production: boolean): Pr
 export function login(req: Request, user: Express.User): Promise<void> {
   // passport ≥0.6 regenerates the session id here (no fixation).
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+}
+
+/** The account page's fixed parts: the account, and (for staff) the choices of new-application email. */
+function settingsLocals(req: Request, account: { applicationMail: string | null }) {
+  return {
+    title: req.t('account.title'),
+    account,
+    mailChoices: APPLICATION_MAIL.map((k) => ({ value: k, label: req.t(`account.applicationMail.${k}`) })),
+  };
 }
 
 export function accountRouter({ services, config, auth, clock }: RouteDeps): Router {
@@ -200,7 +215,7 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
 
   router.get('/account', requireUser, async (req, res) => {
     const account = await accounts.getAccount(actorOf(req));
-    res.render('pages/account/settings', { title: req.t('account.title'), values: account, account });
+    res.render('pages/account/settings', { ...settingsLocals(req, account), values: account });
   });
 
   router.post('/account', requireUser, async (req, res) => {
@@ -208,13 +223,7 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     const form = parseForm(accountSchema, req.body);
     if (!form.ok) {
       const account = await accounts.getAccount(actor);
-      return renderInvalid(
-        res,
-        'pages/account/settings',
-        { title: req.t('account.title'), account },
-        form.errors,
-        req.body,
-      );
+      return renderInvalid(res, 'pages/account/settings', settingsLocals(req, account), form.errors, req.body);
     }
     await accounts.updateAccount(actorCtx(req), form.data);
     res.cookie('tb_lang', form.data.locale, {
@@ -231,7 +240,7 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     const actor = actorOf(req);
     const account = await accounts.getAccount(actor);
     const form = parseForm(passwordSchema, req.body);
-    const locals = { title: req.t('account.title'), account, values: account, passwordErrors: true };
+    const locals = { ...settingsLocals(req, account), values: account, passwordErrors: true };
     if (!form.ok) return renderInvalid(res, 'pages/account/settings', locals, form.errors, account);
     try {
       await accounts.changePassword(actorCtx(req), form.data.currentPassword, form.data.password);

@@ -1,5 +1,5 @@
 // Applying, the candidate's applications, and the staff side of a vacancy's pipeline.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
@@ -8,7 +8,7 @@ import { parseForm, renderInvalid, field, listField, numberField } from '../serv
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
 import { cstDate, endOfCstDay } from '../server/views/present';
-import { describeEligibility, presentVacancy } from '../server/views/present';
+import { describeEligibility, presentMyApplication, presentVacancy } from '../server/views/present';
 import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
@@ -66,13 +66,32 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   const router = Router();
   const { applications } = services;
 
+  /**
+   * Why applying is not possible, and the way on: the application already made (its status and link), or the profile
+   * when that is what stands in the way — never "update your profile" for a deadline or a second application.
+   */
+  async function blockedLocals(
+    req: Request,
+    prepared: { vacancy: { _id: unknown }; blocked: string | null },
+  ): Promise<Record<string, unknown>> {
+    const statuses =
+      prepared.blocked === 'applications.errors.duplicate'
+        ? await applications.statusesFor(actorOf(req), [String(prepared.vacancy._id)])
+        : new Map<string, { id: string; state: string }>();
+    return {
+      title: req.t('applications.apply.title'),
+      blocked: prepared.blocked,
+      mine: presentMyApplication(statuses.get(String(prepared.vacancy._id)), req.locale),
+      fixInProfile: ['applications.errors.profile', 'applications.errors.ineligible'].includes(prepared.blocked ?? ''),
+    };
+  }
+
   router.get('/jobs/:id/apply', requireRole('candidate'), async (req, res) => {
     const prepared = await applications.prepare(actorOf(req), String(req.params.id));
     res.render('pages/applications/apply', {
-      title: req.t('applications.apply.title'),
+      ...(await blockedLocals(req, prepared)),
       v: presentVacancy(prepared.vacancy, req.locale, clock.now()),
       eligibility: describeEligibility(prepared.eligibility, req.locale),
-      blocked: prepared.blocked,
       profile: prepared.profile,
       values: {},
     });
@@ -97,10 +116,9 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
         res,
         'pages/applications/apply',
         {
-          title: req.t('applications.apply.title'),
+          ...(await blockedLocals(req, prepared)),
           v: presentVacancy(prepared.vacancy, req.locale, clock.now()),
           eligibility: describeEligibility(prepared.eligibility, req.locale),
-          blocked: prepared.blocked,
           profile: prepared.profile,
         },
         errors,

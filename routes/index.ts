@@ -7,6 +7,7 @@ import type { Clock } from '../server/clock';
 import type { Config } from '../server/config';
 import { accountRouter } from './account';
 import { alertsRouter } from './alerts';
+import { savedRouter } from './saved';
 import { applicationsRouter } from './applications';
 import { coordinatorRouter } from './coordinator';
 import { devRouter } from './dev';
@@ -49,6 +50,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(applicationsRouter(deps));
   app.use(jobsRouter(deps));
   app.use(alertsRouter(deps));
+  app.use(savedRouter(deps));
   app.use(meRouter(deps));
   app.use(partnerRouter(deps));
   app.use(sponsorRouter(deps));

@@ -6,7 +6,14 @@ import { hasFilters, parseFilters, refusedCounty, toQueryString } from '../serve
 import { vacancySummary } from '../server/services/jobs';
 import { countyLabel, hebeiUnits, placeOptionGroups, unitName } from '../server/services/regions';
 import { options } from '../server/services/taxonomy';
-import { daysLeftChangesAt, describeEligibility, presentAnnouncement, presentVacancy } from '../server/views/present';
+import {
+  daysLeftChangesAt,
+  describeEligibility,
+  presentAnnouncement,
+  presentMyApplication,
+  presentVacancy,
+} from '../server/views/present';
+import { actorOf } from '../server/middleware/guards';
 import { keepUntil } from '../server/middleware/publicCache';
 import { databaseHealth } from '../server/db/health';
 import { evaluateEligibility } from '../server/services/eligibility';
@@ -32,6 +39,17 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
     for (const v of result.items) keepUntil(res, daysLeftChangesAt(v.deadline, now));
     keepUntil(res, catalogue.incentivesChangeAt);
     const sponsored = catalogue.withIncentive(result.items);
+    // A candidate's board marks the posts they applied to and the ones they saved (two queries for the page).
+    const candidate = req.user?.role === 'candidate' ? actorOf(req) : null;
+    const [mine, saved] = candidate
+      ? await Promise.all([
+          services.applications.statusesFor(
+            candidate,
+            result.items.map((v) => v._id),
+          ),
+          services.saved.ids(candidate),
+        ])
+      : [new Map<string, { id: string; state: string }>(), new Set<string>()];
     const qs = toQueryString(f);
     const pageLink = (page: number) => `/jobs?${toQueryString(f, { page })}`.replace(/\?$/, '');
     res.render('pages/jobs/index', {
@@ -42,7 +60,11 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
       items: result.items.map((v) => ({
         ...presentVacancy(v, req.locale, now),
         incentive: sponsored.has(String(v._id)),
+        mine: presentMyApplication(mine.get(String(v._id)), req.locale),
+        canSave: Boolean(candidate),
+        saved: saved.has(String(v._id)),
       })),
+      back: req.originalUrl,
       total: result.total,
       page: result.page,
       pages: result.pages,
@@ -150,9 +172,21 @@ ${entries}
       terms: req.locale === 'en' ? p.termsEn : p.termsZh,
       placesLeft: placesLeft(p),
     }));
-    // A signed-in candidate sees, before applying, whether their profile meets the requirements.
+    // A signed-in candidate sees where their own application stands (or, before applying, whether their profile
+    // meets the requirements), and can save the post.
     let eligibility = null;
+    let mine = null;
+    let saved = false;
     if (req.user?.role === 'candidate') {
+      const actor = actorOf(req);
+      const [statuses, savedIds] = await Promise.all([
+        services.applications.statusesFor(actor, [vacancy._id]),
+        services.saved.ids(actor),
+      ]);
+      mine = presentMyApplication(statuses.get(String(vacancy._id)), req.locale);
+      saved = savedIds.has(String(vacancy._id));
+    }
+    if (req.user?.role === 'candidate' && !mine) {
       const profile = await services.profiles.find(req.user.id);
       const on = announcement?.openedAt ?? vacancy.openedAt ?? clock.now();
       eligibility = describeEligibility(
@@ -214,6 +248,9 @@ ${entries}
       closed: v.status !== 'open',
       partial,
       eligibility,
+      mine,
+      saved,
+      candidate: req.user?.role === 'candidate',
     });
   });
 

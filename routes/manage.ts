@@ -7,9 +7,18 @@ import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { placeOptionGroups } from '../server/services/regions';
 import { CERTIFICATE_KEYS, options, POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS } from '../server/services/taxonomy';
-import type { VacancyInput } from '../server/services/vacancies';
+import { STAFF_SORTS, type StaffVacancyFilters, type VacancyInput } from '../server/services/vacancies';
+import { presentStaffVacancies } from '../server/views/vacancies';
 import { cstDate, endOfCstDay, presentAnnouncement, presentVacancy } from '../server/views/present';
-import { EDUCATION_LEVELS, MANDARIN_LEVELS, PHASES, PIPELINES, PROGRAMMES, staffCan } from '../models/Posting';
+import {
+  EDUCATION_LEVELS,
+  MANDARIN_LEVELS,
+  PHASES,
+  PIPELINES,
+  POSTING_STATES,
+  PROGRAMMES,
+  staffCan,
+} from '../models/Posting';
 import type { AnnouncementDoc } from '../models/Announcement';
 import type { VacancyDoc } from '../models/Vacancy';
 import { checkbox, emptyToNull, objectId, optionalDate, optionalInt, optionalText, requiredInt, text } from './schemas';
@@ -56,6 +65,16 @@ const announcementSchema = z.object({
   venue: optionalText(200),
   ...phaseFields,
 });
+
+/** The staff vacancy list's filters from the address: anything unknown is dropped (the list is shown unfiltered). */
+function staffFilters(q: Record<string, unknown>): StaffVacancyFilters {
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const status = POSTING_STATES.find((s) => s === q.status) ?? '';
+  const announcement = /^[a-f\d]{24}$/i.test(str(q.announcement)) ? str(q.announcement).toLowerCase() : '';
+  const sort = STAFF_SORTS.find((s) => s === q.sort) ?? 'updated';
+  const page = Math.min(100, Math.max(1, Math.floor(Number(str(q.page))) || 1));
+  return { status, announcement, q: str(q.q).slice(0, 50), sort, page };
+}
 
 const VACANCY_ACTIONS = ['submit', 'withdraw', 'close', 'fill', 'cancel'] as const;
 const ANNOUNCEMENT_ACTIONS = ['submit', 'withdraw', 'close', 'cancel'] as const;
@@ -145,13 +164,44 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
   }
 
   router.get('/vacancies', async (req, res) => {
-    const { org, vacancies: list } = await vacancies.listForStaff(actorOf(req));
-    const now = clock.now();
+    const f = staffFilters(req.query as Record<string, unknown>);
+    const result = await vacancies.pageForStaff(actorOf(req), f);
+    const counts = await services.applications.countsForVacancies(
+      actorOf(req),
+      result.vacancies.map((v) => v._id),
+    );
+    const qs = (over: Partial<StaffVacancyFilters>) => {
+      const p = { ...f, ...over };
+      return new URLSearchParams(
+        Object.entries({
+          status: p.status,
+          announcement: p.announcement,
+          q: p.q,
+          sort: p.sort === 'updated' ? '' : p.sort,
+          page: p.page > 1 ? String(p.page) : '',
+        }).filter(([, v]) => v) as [string, string][],
+      ).toString();
+    };
+    const link = (over: Partial<StaffVacancyFilters>) => `/manage/vacancies${qs(over) ? `?${qs(over)}` : ''}`;
     res.render('pages/manage/vacancies', {
       title: req.t('manage.vacancies.title'),
-      org,
-      items: list.map((v) => presentVacancy(v, req.locale, now)),
-      canPost: (await vacancies.hiringOptions(org)).length > 0,
+      org: result.org,
+      f,
+      filtered: Boolean(f.status || f.announcement || f.q),
+      total: result.total,
+      items: presentStaffVacancies(result.vacancies, counts, req.locale, clock.now()),
+      states: POSTING_STATES.map((k) => ({ value: k, label: req.t(`postings.states.${k}`), selected: k === f.status })),
+      drives: result.drives.map((a) => ({ value: a.id, label: a.title, selected: a.id === f.announcement })),
+      sorts: STAFF_SORTS.map((k) => ({
+        value: k,
+        label: req.t(`manage.vacancies.sorts.${k}`),
+        selected: k === f.sort,
+      })),
+      page: result.page,
+      pages: result.pages,
+      prev: result.page > 1 ? link({ page: result.page - 1 }) : null,
+      next: result.page < result.pages ? link({ page: result.page + 1 }) : null,
+      canPost: (await vacancies.hiringOptions(result.org)).length > 0,
     });
   });
 

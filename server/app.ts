@@ -30,6 +30,7 @@ import { Passwords } from './auth/passwords';
 import { Accounts } from './services/accounts';
 import { Events } from './services/events';
 import { Alerts } from './services/alerts';
+import { Saved } from './services/saved';
 import { Announcements } from './services/announcements';
 import { Jobs } from './services/jobs';
 import { Incentives } from './services/incentives';
@@ -137,7 +138,9 @@ export function createServices(deps: AppDeps) {
   const reports = new Reports({ clock, events });
   const twoFactor = new TwoFactor({ clock, cipher, events, passwords });
   const privacy = new Privacy({ clock, events });
+  const saved = new Saved();
   return {
+    saved,
     referrals,
     reports,
     twoFactor,
@@ -170,6 +173,13 @@ export function serviceJobs(services: Services): Job[] {
   return [
     { name: 'close-expired-vacancies', periodMs: 5 * 60 * 1000, run: (now) => services.vacancies.closeExpired(now) },
     { name: 'alert-digests', periodMs: 60 * 60 * 1000, run: (now) => services.alerts.sendDigests(now) },
+    {
+      // Once a day, at 08:00 China time (00:00 UTC: the period's start), for the day that ended then.
+      name: 'staff-application-digests',
+      periodMs: 24 * 60 * 60 * 1000,
+      run: (now) =>
+        services.applications.sendStaffDigests(new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000)),
+    },
     { name: 'placement-sweep', periodMs: 10 * 60 * 1000, run: () => services.placements.sweep() },
     { name: 'check-ins', periodMs: 60 * 60 * 1000, run: (now) => services.placements.runCheckIns(now) },
     { name: 'report-snapshot', periodMs: 60 * 60 * 1000, run: (now) => services.reports.refreshIfStale(now) },

@@ -238,6 +238,39 @@ export class Notify {
     });
   }
 
+  /**
+   * A new application, for one staff member of the organisation that manages the post. It names the post and the
+   * application's reference only: who applied, and anything about them, is read after signing in.
+   */
+  staffApplicationNew(
+    person: Person & { id: string },
+    app: { id: string; ref: string; title: string; link: string; settingsLink: string },
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `staff-application:${app.id}:${person.id}`,
+      template: 'staffApplicationNew',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, title: app.title, ref: app.ref, link: app.link, settingsLink: app.settingsLink },
+      guard: { model: 'Application', id: app.id },
+    });
+  }
+
+  /** A day's new applications to the organisation's posts, counted per post (no names), for one staff member. */
+  staffApplicationDigest(
+    person: Person & { id: string },
+    digest: { until: string; total: number; link: string; settingsLink: string },
+    posts: { title: string; count: number; link: string }[],
+  ) {
+    return this.outbox.enqueue({
+      dedupeKey: `staff-application-digest:${person.id}:${digest.until}`,
+      template: 'staffApplicationDigest',
+      locale: person.locale,
+      to: person.email,
+      data: { name: person.name, ...digest, posts },
+    });
+  }
+
   private applicationChange(
     person: Person,
     app: { id: string; version: number; title: string; school: string; link: string },

@@ -2,7 +2,7 @@
 // on nothing but the address, the language and the catalogue: they are kept, compressed once, for as long as the
 // catalogue's stamp is unchanged and no "days left" on them has ticked over, and answered with an ETag (304 when the
 // browser has it). Such visitors never touch the session store. Signed-in people, anyone with a session, and
-// requests that set the language are answered by the routes as usual.
+// requests that set the language are answered by the routes as usual (those with a session: `private, no-store`).
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { RequestHandler, Response } from 'express';
@@ -73,8 +73,14 @@ export function publicPageCache(o: PublicCacheOptions): RequestHandler & { clear
   const handler: RequestHandler = (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !CACHEABLE.test(req.path)) return next();
     const cookies = parseCookies(req.headers.cookie);
-    if (cookies?.[o.sessionCookie] !== undefined || req.query.lang !== undefined || req.query.within !== undefined)
+    if (cookies?.[o.sessionCookie] !== undefined) {
+      // Someone with a session may be signed in: their page (their application's status, their saved posts) is
+      // theirs alone, kept by no cache on the way, nor by the browser after they sign out.
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.vary('Cookie');
       return next();
+    }
+    if (req.query.lang !== undefined || req.query.within !== undefined) return next();
     const cookieLang = cookies?.[LANG_COOKIE];
     const locale = isLocale(cookieLang) ? cookieLang : (negotiateLocale(req.get('accept-language')) ?? DEFAULT_LOCALE);
     const key = `${locale} ${req.originalUrl}`;

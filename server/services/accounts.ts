@@ -10,7 +10,9 @@ import { hashSecret, newSecret } from '../auth/tokens';
 import type { Passwords } from '../auth/passwords';
 import { Token, TokenUse, type TokenPurpose } from '../../models/Token';
 import { Organisation } from '../../models/Organisation';
-import { User } from '../../models/User';
+import { User, type APPLICATION_MAIL } from '../../models/User';
+
+type ApplicationMail = (typeof APPLICATION_MAIL)[number];
 import { toActor, type Actor, type Ctx } from './actor';
 import type { Events } from './events';
 import { consentRecord } from './privacy';
@@ -194,12 +196,31 @@ export class Accounts {
   async getAccount(actor: Actor) {
     const user = await User.findById(actor.id).lean();
     if (!user) throw new NotFoundError();
-    return { name: user.name, email: user.email, locale: user.locale ?? 'zh-CN', role: user.role };
+    return {
+      name: user.name,
+      email: user.email,
+      locale: user.locale ?? 'zh-CN',
+      role: user.role,
+      // Staff choose how they hear of new applications; nobody else receives them.
+      applicationMail: user.role === 'staff' ? (user.applicationMail ?? 'each') : null,
+    };
   }
 
-  async updateAccount(ctx: Ctx & { actor: Actor }, input: { name: string; locale: Locale }): Promise<void> {
-    await User.updateOne({ _id: ctx.actor.id }, { $set: { name: input.name, locale: input.locale } });
-    await this.d.events.record(ctx, 'user.updated', { type: 'User', id: ctx.actor.id }, { fields: ['name', 'locale'] });
+  async updateAccount(
+    ctx: Ctx & { actor: Actor },
+    input: { name: string; locale: Locale; applicationMail?: ApplicationMail },
+  ): Promise<void> {
+    const staffChoice = ctx.actor.role === 'staff' && input.applicationMail ? input.applicationMail : null;
+    await User.updateOne(
+      { _id: ctx.actor.id },
+      { $set: { name: input.name, locale: input.locale, ...(staffChoice ? { applicationMail: staffChoice } : {}) } },
+    );
+    await this.d.events.record(
+      ctx,
+      'user.updated',
+      { type: 'User', id: ctx.actor.id },
+      { fields: ['name', 'locale', ...(staffChoice ? ['applicationMail'] : [])] },
+    );
   }
 
   async changePassword(ctx: Ctx & { actor: Actor }, current: string, next: string): Promise<void> {

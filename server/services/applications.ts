@@ -1,7 +1,7 @@
 // Applications: applying (with the eligibility check), the candidate's view, and the one state machine through
 // which an application moves. "Who takes version N+1" is a unique insert (ApplicationStep `<id>:<N+1>`), so of two
 // staff acting at once exactly one wins, on MongoDB and on FerretDB alike.
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
 import type { Notify } from '../mail/notify';
@@ -163,6 +163,7 @@ export class Applications {
         link: `${this.d.baseUrl}/me/applications/${id}`,
       },
     );
+    await this.notifyStaff(vacancy, String(id));
     try {
       await Application.create({
         _id: id,
@@ -198,9 +199,105 @@ export class Applications {
     return String(id);
   }
 
+  /** The staff who manage a post and chose to hear of new applications this way (active members, not erased). */
+  private async staffToTell(orgIds: (string | Types.ObjectId)[], choice: 'each' | 'daily') {
+    const staff = await User.find({ organisation: trusted({ $in: orgIds }), membership: 'active', role: 'staff' })
+      .select({ name: 1, email: 1, locale: 1, organisation: 1, applicationMail: 1, erasedAt: 1 })
+      .lean();
+    // Accounts from before the choice existed have none stored: they get the default, one email each.
+    return staff.filter((u) => !u.erasedAt && (u.applicationMail ?? 'each') === choice);
+  }
+
+  /**
+   * Tells the staff of the organisation that manages the post, each in their language, that an application
+   * arrived (written before the application itself, and sent only once it exists: the outbox's guard).
+   */
+  private async notifyStaff(vacancy: VacancyDoc, applicationId: string) {
+    for (const staff of await this.staffToTell([vacancy.postedBy], 'each')) {
+      await this.d.notify.staffApplicationNew(
+        { id: String(staff._id), email: staff.email, name: staff.name, locale: staff.locale ?? 'zh-CN' },
+        {
+          id: applicationId,
+          ref: applicationRef(applicationId),
+          title: vacancy.title,
+          link: `${this.d.baseUrl}/manage/vacancies/${String(vacancy._id)}/applications`,
+          settingsLink: `${this.d.baseUrl}/account`,
+        },
+      );
+    }
+  }
+
+  /**
+   * The scheduled daily digest: for each staff member who chose it, the applications their organisation's posts
+   * received in the day that ended at `until` (counted per post, nothing about the people). Keyed by the day, so a
+   * rerun, or a second instance, sends nothing twice.
+   */
+  async sendStaffDigests(until: Date): Promise<number> {
+    const since = new Date(until.getTime() - 24 * 3600 * 1000);
+    const apps = await Application.find({ submittedAt: trusted({ $gte: since, $lt: until }) })
+      .select({ vacancy: 1, postedBy: 1 })
+      .lean();
+    if (apps.length === 0) return 0;
+    const perOrg = new Map<string, Map<string, number>>();
+    for (const a of apps) {
+      const posts = perOrg.get(String(a.postedBy)) ?? new Map<string, number>();
+      posts.set(String(a.vacancy), (posts.get(String(a.vacancy)) ?? 0) + 1);
+      perOrg.set(String(a.postedBy), posts);
+    }
+    const staff = await this.staffToTell([...perOrg.keys()], 'daily');
+    if (staff.length === 0) return 0;
+    const titles = new Map(
+      (
+        await Vacancy.find({ _id: trusted({ $in: [...new Set(apps.map((a) => String(a.vacancy)))] }) })
+          .select({ title: 1 })
+          .lean()
+      ).map((v) => [String(v._id), v.title]),
+    );
+    let sent = 0;
+    for (const person of staff) {
+      const posts = perOrg.get(String(person.organisation));
+      if (!posts) continue;
+      const list = [...posts]
+        .map(([vacancyId, count]) => ({
+          title: titles.get(vacancyId) ?? '',
+          count,
+          link: `${this.d.baseUrl}/manage/vacancies/${vacancyId}/applications`,
+        }))
+        .sort((x, y) => y.count - x.count || x.title.localeCompare(y.title, 'zh-CN'));
+      await this.d.notify.staffApplicationDigest(
+        { id: String(person._id), email: person.email, name: person.name, locale: person.locale ?? 'zh-CN' },
+        {
+          until: until.toISOString(),
+          total: list.reduce((n, p) => n + p.count, 0),
+          link: `${this.d.baseUrl}/manage/vacancies`,
+          settingsLink: `${this.d.baseUrl}/account`,
+        },
+        list,
+      );
+      sent += 1;
+    }
+    this.d.outbox.nudge();
+    return sent;
+  }
+
   async mine(actor: Actor) {
     if (actor.role !== 'candidate') throw new ForbiddenError();
     return Application.find({ candidate: actor.id }).sort({ submittedAt: -1 }).limit(200).lean<ApplicationDoc[]>();
+  }
+
+  /**
+   * The candidate's own applications to these vacancies, by vacancy id: where each stands (its stage, or how it
+   * ended). One query for a whole page of vacancies.
+   */
+  async statusesFor(
+    actor: Actor,
+    vacancyIds: (string | Types.ObjectId)[],
+  ): Promise<Map<string, { id: string; state: string }>> {
+    if (actor.role !== 'candidate' || vacancyIds.length === 0) return new Map();
+    const rows = await Application.find({ vacancy: trusted({ $in: vacancyIds }), candidate: actor.id })
+      .select({ vacancy: 1, stage: 1, outcome: 1 })
+      .lean<Pick<ApplicationDoc, '_id' | 'vacancy' | 'stage' | 'outcome'>[]>();
+    return new Map(rows.map((a) => [String(a.vacancy), { id: String(a._id), state: a.outcome ?? a.stage }]));
   }
 
   /** The candidate's own application; anyone else's does not exist for them. */
@@ -688,6 +785,30 @@ export class Applications {
       ),
       ...fromProfile(profile),
     };
+  }
+
+  /**
+   * Applicants per stage (or side outcome) for a page of the staff's vacancy list: one query for the whole page,
+   * counted by the engine, and only over the applications of the actor's own organisation.
+   */
+  async countsForVacancies(actor: Actor, vacancyIds: Types.ObjectId[]): Promise<Map<string, Record<string, number>>> {
+    const org = await posterOrganisation(actor);
+    const out = new Map<string, Record<string, number>>();
+    if (vacancyIds.length === 0) return out;
+    const rows = await Application.aggregate<{
+      _id: { vacancy: Types.ObjectId; stage: string; outcome: string | null };
+      n: number;
+    }>([
+      { $match: { postedBy: org._id, vacancy: { $in: vacancyIds } } },
+      { $group: { _id: { vacancy: '$vacancy', stage: '$stage', outcome: '$outcome' }, n: { $sum: 1 } } },
+    ]);
+    for (const { _id, n } of rows) {
+      const counts = out.get(String(_id.vacancy)) ?? {};
+      const state = _id.outcome ?? _id.stage;
+      counts[state] = (counts[state] ?? 0) + n;
+      out.set(String(_id.vacancy), counts);
+    }
+    return out;
   }
 
   /** Counts per stage for a vacancy's board. */

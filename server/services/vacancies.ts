@@ -6,7 +6,7 @@ import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { Announcement } from '../../models/Announcement';
 import { Organisation, type OrganisationDoc } from '../../models/Organisation';
-import type { EDUCATION_LEVELS, MANDARIN_LEVELS, PIPELINES } from '../../models/Posting';
+import type { EDUCATION_LEVELS, MANDARIN_LEVELS, PIPELINES, PostingState } from '../../models/Posting';
 import { Vacancy, type VacancyDoc } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
@@ -46,6 +46,19 @@ export interface VacancyInput {
 
 /** Changing these on an open vacancy sends it back to review (unless the coordinator allowed minor edits). */
 const MATERIAL = ['headcount', 'deadline', 'requirements'] as const;
+
+/** The staff vacancy list's page size and its order by state: what needs attention first, what is over last. */
+const STAFF_PAGE = 50;
+const STATUS_ORDER: PostingState[] = ['in_review', 'open', 'draft', 'closed', 'filled', 'cancelled'];
+export const STAFF_SORTS = ['updated', 'deadline', 'status'] as const;
+
+export interface StaffVacancyFilters {
+  status: PostingState | '';
+  announcement: string;
+  q: string;
+  sort: (typeof STAFF_SORTS)[number];
+  page: number;
+}
 
 export interface VacancyDeps {
   clock: Clock;
@@ -187,6 +200,50 @@ export class Vacancies {
     const org = await posterOrganisation(actor);
     const vacancies = await Vacancy.find({ postedBy: org._id }).sort({ updatedAt: -1 }).limit(500).lean<Lean[]>();
     return { org, vacancies };
+  }
+
+  /**
+   * A page of the organisation's vacancies for its staff: filtered by state, drive and a keyword (title or school),
+   * sorted by last change, deadline or state. An organisation's list is short (at most 500 are read, as the list
+   * always did), so it is sorted and cut here; the drives it can be filtered by are those its vacancies belong to.
+   */
+  async pageForStaff(actor: Actor, f: StaffVacancyFilters) {
+    const org = await posterOrganisation(actor);
+    const all = await Vacancy.find({ postedBy: org._id })
+      .sort({ updatedAt: -1 })
+      .limit(500)
+      .select({ searchTerms: 0, description: 0 })
+      .lean<Lean[]>();
+    const keyword = f.q.toLowerCase();
+    const shown = all
+      .filter((v) => !f.status || v.status === f.status)
+      .filter((v) => !f.announcement || String(v.announcement ?? '') === f.announcement)
+      .filter(
+        (v) => !keyword || v.title.toLowerCase().includes(keyword) || v.schoolName.toLowerCase().includes(keyword),
+      );
+    if (f.sort === 'deadline') shown.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
+    if (f.sort === 'status')
+      shown.sort(
+        (a, b) =>
+          STATUS_ORDER.indexOf(a.status as PostingState) - STATUS_ORDER.indexOf(b.status as PostingState) ||
+          a.deadline.getTime() - b.deadline.getTime(),
+      );
+    const pages = Math.max(1, Math.ceil(shown.length / STAFF_PAGE));
+    const page = Math.min(f.page, pages);
+    const driveIds = [...new Set(all.map((v) => (v.announcement ? String(v.announcement) : '')).filter(Boolean))];
+    const drives = driveIds.length
+      ? await Announcement.find({ _id: trusted({ $in: driveIds }) })
+          .select({ title: 1 })
+          .lean()
+      : [];
+    return {
+      org,
+      vacancies: shown.slice((page - 1) * STAFF_PAGE, page * STAFF_PAGE),
+      total: shown.length,
+      page,
+      pages,
+      drives: drives.map((a) => ({ id: String(a._id), title: a.title })),
+    };
   }
 
   async update(ctx: Ctx & { actor: Actor }, id: string, input: VacancyInput): Promise<{ backToReview: boolean }> {

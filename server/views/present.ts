@@ -127,3 +127,15 @@ export function describeEligibility(e: Eligibility, locale: Locale) {
     }),
   };
 }
+
+/** A candidate's own application to a post, as one line ("已报名 · 资格审查中") with the link to it. */
+export function presentMyApplication(mine: { id: string; state: string } | undefined, locale: Locale) {
+  if (!mine) return null;
+  const t = translator(locale);
+  return {
+    id: mine.id,
+    link: `/me/applications/${mine.id}`,
+    state: mine.state,
+    line: t('applications.mine.status', { state: t(`applications.progress.${mine.state}`) }),
+  };
+}

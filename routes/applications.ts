@@ -1,10 +1,10 @@
 // Applying, the candidate's applications, and the staff side of a vacancy's pipeline.
 import { Router } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
-import { parseForm, renderInvalid, field, listField, numberField } from '../server/middleware/forms';
+import { errorList, parseForm, renderInvalid, field, listField, numberField } from '../server/middleware/forms';
+import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
 import { cstDate, endOfCstDay } from '../server/views/present';
@@ -30,10 +30,11 @@ const score = z
       .nullable(),
   );
 const scoresSchema = z.object({ written: score, interview: score });
-const upload = multer({
-  storage: multer.memoryStorage(),
-  defParamCharset: 'utf8',
-  limits: { fileSize: 1024 * 1024, files: 1 },
+export const scoreSheetUpload = uploadForm({
+  path: '/manage/vacancies/:id/scores',
+  file: 'sheet',
+  maxBytes: 1024 * 1024,
+  fields: 2,
 });
 const withdrawSchema = z.object({ note: optionalText(500) });
 const moveSchema = z.discriminatedUnion('action', [
@@ -182,6 +183,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       })),
       gates: ['written_exam', 'interview'].filter((st) => stagesOf(vacancy.pipeline).includes(st)),
       hasNoticeStage: stagesOf(vacancy.pipeline).includes('public_notice'),
+      maxSheetSize: sizeLabel(scoreSheetUpload.maxBytes),
       v: presentVacancy(vacancy, req.locale, clock.now()),
       columns: [...stagesOf(vacancy.pipeline), 'rejected', 'withdrawn', 'absent'].map((s) => ({
         key: s,
@@ -342,16 +344,30 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     res.redirect(303, `/manage/applications/${id}`);
   });
 
-  router.post('/manage/vacancies/:id/scores', requireRole('staff'), upload.single('sheet'), async (req, res) => {
+  router.post('/manage/vacancies/:id/scores', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
-    const text = req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet');
-    const result = await applications.importScores(actorCtx(req), id, text);
-    if (result.errors.length > 0 || result.imported === 0) {
+    const refused = uploadRefusal(req);
+    const result = refused
+      ? null
+      : await applications.importScores(
+          actorCtx(req),
+          id,
+          req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet'),
+        );
+    if (!result || result.errors.length > 0 || result.imported === 0) {
       const { vacancy, apps } = await applications.forVacancy(actorOf(req), id);
-      return res.status(422).render('pages/applications/import-result', {
+      const fieldErrors = refused?.errors ?? {};
+      return res.status(refused?.status ?? 422).render('pages/applications/import-result', {
         title: req.t('applications.scores.importTitle'),
         v: presentVacancy(vacancy, req.locale, clock.now()),
-        errors: result.errors.map((e) => ({ row: e.row, reason: req.t(`applications.scores.rowErrors.${e.reason}`) })),
+        refused: Boolean(refused),
+        errors: fieldErrors,
+        errorList: errorList(res, fieldErrors, { sheet: 'applications.scores.sheet' }),
+        maxSize: sizeLabel(scoreSheetUpload.maxBytes),
+        rows: (result?.errors ?? []).map((e) => ({
+          row: e.row,
+          reason: req.t(`applications.scores.rowErrors.${e.reason}`),
+        })),
         count: apps.length,
       });
     }

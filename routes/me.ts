@@ -1,12 +1,11 @@
 // The candidate's own pages: profile (and, with applications, their applications).
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
 import { MAX_UPLOAD_BYTES } from '../server/storage';
 import { DOCUMENT_KINDS } from '../models/CandidateProfile';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
-import { field, parseForm, renderInvalid } from '../server/middleware/forms';
+import { errorList, field, parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { parseIdCard } from '../server/services/idcard';
 import type { ProfileInput } from '../server/services/profiles';
@@ -16,6 +15,7 @@ import { cstDate } from '../server/views/present';
 import { EDUCATION_LEVELS, MANDARIN_LEVELS } from '../models/Posting';
 import type { ProfileDoc } from '../models/CandidateProfile';
 import { checkbox, many, optionalDate, optionalText, text } from './schemas';
+import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 
 const ROWS = [0, 1, 2];
 const keys = (list: readonly string[]) => list as [string, ...string[]];
@@ -139,12 +139,7 @@ export function sendDocument(res: Response, file: { data: Buffer; name: string; 
   res.send(file.data);
 }
 
-// defParamCharset: Chinese file names arrive as UTF-8, not Latin-1.
-const upload = multer({
-  storage: multer.memoryStorage(),
-  defParamCharset: 'utf8',
-  limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 },
-});
+export const documentUpload = uploadForm({ path: '/me/documents', file: 'file', maxBytes: MAX_UPLOAD_BYTES, fields: 2 });
 
 export function meRouter({ services }: RouteDeps): Router {
   const router = Router();
@@ -152,7 +147,13 @@ export function meRouter({ services }: RouteDeps): Router {
   router.use('/me/profile', requireRole('candidate'));
   router.use('/me/documents', requireRole('candidate'));
 
-  async function profilePage(req: Request, res: Response, status: number, errors: Record<string, string> = {}) {
+  async function profilePage(
+    req: Request,
+    res: Response,
+    status: number,
+    errors: Record<string, string> = {},
+    typed: Record<string, unknown> = {},
+  ) {
     const mine = await profiles.mine(actorOf(req));
     res.status(status).render('pages/me/profile', {
       ...formLocals(req, mine.completeness),
@@ -164,31 +165,31 @@ export function meRouter({ services }: RouteDeps): Router {
       derived: mine.profile?.birthDate
         ? { birthDate: cstDate(mine.profile.birthDate), gender: req.t(`profile.gender.${mine.profile.gender}`) }
         : null,
-      docErrors: Object.keys(errors).length ? Object.values(errors).map((k) => req.t(k)) : null,
+      // A refused upload: the summary at the top names the field and links to it; the kind chosen stays chosen.
+      errorList: errorList(res, errors, { file: 'documents.file', kind: 'documents.kind' }),
+      docErrors: errors,
+      docKind: DOCUMENT_KINDS.find((k) => k === typed.kind) ?? '',
+      maxDocumentSize: sizeLabel(MAX_UPLOAD_BYTES),
     });
   }
 
-  router.post('/me/documents', (req, res, next) => {
-    upload.single('file')(req, res, (err: unknown) => {
-      if (err) {
-        const code = (err as { code?: string }).code;
-        return void profilePage(req, res, code === 'LIMIT_FILE_SIZE' ? 413 : 400, {
-          file: code === 'LIMIT_FILE_SIZE' ? 'documents.errors.size' : 'documents.errors.upload',
-        }).catch(next);
-      }
-      const kind = DOCUMENT_KINDS.find((k) => k === (req.body as Record<string, unknown>)?.kind);
-      if (!req.file || !kind) return void profilePage(req, res, 422, { file: 'documents.errors.missing' }).catch(next);
-      documents
-        .add(actorCtx(req), kind, req.file)
-        .then(() => {
-          req.flash('success', 'documents.uploaded');
-          res.redirect(303, '/me/profile#documents');
-        })
-        .catch((e: unknown) =>
-          e instanceof ValidationError ? profilePage(req, res, 422, e.fields) : Promise.reject(e),
-        )
-        .catch(next);
-    });
+  router.post('/me/documents', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const refused = uploadRefusal(req);
+    if (refused) return profilePage(req, res, refused.status, refused.errors, body);
+    const kind = DOCUMENT_KINDS.find((k) => k === body.kind);
+    if (!req.file || !kind) {
+      const errors = { ...(kind ? {} : { kind: 'validation.choose' }), ...(req.file ? {} : { file: 'documents.errors.missing' }) };
+      return profilePage(req, res, 422, errors, body);
+    }
+    try {
+      await documents.add(actorCtx(req), kind, req.file);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return profilePage(req, res, 422, e.fields, body);
+    }
+    req.flash('success', 'documents.uploaded');
+    res.redirect(303, '/me/profile#documents');
   });
 
   router.get('/me/documents/:id', async (req, res) => {

@@ -1,13 +1,13 @@
 // Partner staff (universities, Beijing/Tianjin paired schools): referrals, imports, recommendations, the funnel.
 // And the graduate's side: the invitation link and their referrals.
 import { Router, type Request, type RequestHandler } from 'express';
-import multer from 'multer';
 import QRCode from 'qrcode';
 import { limiter } from '../server/middleware/rateLimit';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ForbiddenError, ValidationError } from '../server/errors';
-import { parseForm, renderInvalid, field } from '../server/middleware/forms';
+import { errorList, parseForm, renderInvalid, field } from '../server/middleware/forms';
+import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 import { actorCtx, actorOf, requestCtx, requireRole } from '../server/middleware/guards';
 import { decodeCsv, parseCsv, toCsv } from '../server/services/csv';
 import { readReferralRows, templateCsv } from '../server/services/referralCsv';
@@ -45,10 +45,11 @@ const claimSchema = z
     privacy: privacyConsent,
   })
   .superRefine(confirmPasswords);
-const upload = multer({
-  storage: multer.memoryStorage(),
-  defParamCharset: 'utf8',
-  limits: { fileSize: 2 * 1024 * 1024, files: 1 },
+export const referralImportUpload = uploadForm({
+  path: '/partner/referrals/import',
+  file: 'file',
+  maxBytes: 2 * 1024 * 1024,
+  fields: 1,
 });
 
 export function partnerRouter({ services, clock, config }: RouteDeps): Router {
@@ -87,6 +88,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       items,
       f: { cohort, major, status },
       statuses: [...FUNNEL, 'declined', 'expired', 'not_hired', 'revoked'],
+      maxImportSize: sizeLabel(referralImportUpload.maxBytes),
     });
   });
 
@@ -130,13 +132,19 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
     res.send(templateCsv());
   });
 
-  router.post('/partner/referrals/import', partnerOnly, upload.single('file'), async (req, res) => {
+  router.post('/partner/referrals/import', partnerOnly, async (req, res) => {
     await referrals.partnerOf(actorOf(req));
-    const decoded = req.file ? decodeCsv(req.file.buffer) : null;
+    const refused = uploadRefusal(req);
+    const decoded = req.file && !refused ? decodeCsv(req.file.buffer) : null;
     if (!decoded) {
-      return res.status(422).render('pages/partner/import', {
+      const errors = refused?.errors ?? {
+        file: req.file ? 'referrals.import.encoding' : 'referrals.import.noFile',
+      };
+      return res.status(refused?.status ?? 422).render('pages/partner/import', {
         title: req.t('referrals.import.title'),
-        problem: req.t(req.file ? 'referrals.import.encoding' : 'referrals.import.noFile'),
+        errors,
+        errorList: errorList(res, errors, { file: 'referrals.import.file' }),
+        maxSize: sizeLabel(referralImportUpload.maxBytes),
       });
     }
     const report = await referrals.importRows(actorCtx(req), readReferralRows(parseCsv(decoded.text)));

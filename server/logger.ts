@@ -9,3 +9,29 @@ export function createLogger(level: string): Logger {
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password', '*.password'], remove: true },
   });
 }
+
+/** Query parameters that are secrets: their values never reach a log line, even when a stale page sends them. */
+const SECRET_PARAMS = ['_csrf'];
+
+/** A URL (or path with a query) with the values of secret parameters replaced. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url || !url.includes('?')) return url;
+  return url.replace(/([?&])([^=&#]+)=([^&#]*)/g, (all: string, sep: string, name: string) =>
+    SECRET_PARAMS.includes(decodeURIComponent(name)) ? `${sep}${name}=[redacted]` : all,
+  );
+}
+
+/** pino-http's request serializer, with secret query parameters redacted from the url, query and Referer. */
+export function redactRequest<R extends { url?: string; query?: unknown; headers?: Record<string, unknown> }>(req: R): R {
+  const query =
+    req.query && typeof req.query === 'object'
+      ? Object.fromEntries(Object.entries(req.query).filter(([k]) => !SECRET_PARAMS.includes(k)))
+      : req.query;
+  const referer = req.headers?.referer;
+  return {
+    ...req,
+    url: redactUrl(req.url),
+    query,
+    ...(typeof referer === 'string' ? { headers: { ...req.headers, referer: redactUrl(referer) } } : {}),
+  };
+}

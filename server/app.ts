@@ -1,6 +1,5 @@
 // Builds the Express app from injected infrastructure. No side effects: connecting, listening and starting the
 // mail worker and the scheduler belong to server/index.ts (or to the test that needs them).
-import crypto from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import compression from 'compression';
@@ -9,7 +8,6 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { pinoHttp } from 'pino-http';
 import { csrfSync } from 'csrf-sync';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -17,7 +15,7 @@ import { AppError, isDatabaseUnavailable, LinkError, ValidationError } from './e
 import { DEFAULT_LOCALE, negotiateLocale, translator } from './i18n';
 import { SessionNotSavedError, SessionStore } from './sessionStore';
 import { housekeepingJobs, Scheduler, SESSION_COLLECTION, type Job } from './jobs';
-import { redactRequest, type Logger } from './logger';
+import { httpLogger, type Logger } from './logger';
 import { Notify } from './mail/notify';
 import { Outbox } from './mail/outbox';
 import type { MailTransport } from './mail/transport';
@@ -214,19 +212,7 @@ export function createApp(deps: AppDeps) {
   app.set('views', viewsDir);
   if (config.isProduction) app.enable('view cache');
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/public/') },
-      serializers: { req: redactRequest },
-    }),
-  );
+  app.use(httpLogger(logger));
   app.use(
     helmet({
       contentSecurityPolicy: {

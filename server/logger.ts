@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 
 export type { Logger };
 
@@ -34,4 +36,19 @@ export function redactRequest<R extends { url?: string; query?: unknown; headers
     query,
     ...(typeof referer === 'string' ? { headers: { ...req.headers, referer: redactUrl(referer) } } : {}),
   };
+}
+
+/** One log line per request, with its request id (echoed as X-Request-Id) and no secrets from its URL. */
+export function httpLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/public/') },
+    serializers: { req: redactRequest },
+  });
 }

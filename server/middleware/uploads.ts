@@ -32,7 +32,7 @@ export function uploadForm(spec: UploadFormSpec): UploadForm {
     parser: multer({
       storage: multer.memoryStorage(),
       defParamCharset: 'utf8',
-      limits: { fileSize: spec.maxBytes, files: 1, fields: spec.fields, fieldSize: 64 * 1024, parts: spec.fields + 1 },
+      limits: { fileSize: spec.maxBytes, files: 1, fields: spec.fields, fieldSize: 64 * 1024 },
     }),
   };
 }

@@ -12,23 +12,12 @@ import { describeEligibility, presentVacancy } from '../server/views/present';
 import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
-import { checkbox, optionalDate, optionalText, text } from './schemas';
+import { checkbox, optionalDate, optionalDecimal, optionalText, text } from './schemas';
+import { cstDateTime, wholeNumber } from '../server/services/formats';
 import { sendDocument } from './me';
 
 const applySchema = z.object({ statement: optionalText(2000), consent: checkbox });
-const score = z
-  .string('validation.invalid')
-  .trim()
-  .optional()
-  .transform((v) => (v ? Number(v) : null))
-  .pipe(
-    z
-      .number('validation.number')
-      .min(0, 'validation.range')
-      .max(100, 'validation.range')
-      .multipleOf(0.01, 'applications.errors.twoDecimals')
-      .nullable(),
-  );
+const score = optionalDecimal(0, 100, 2);
 const scoresSchema = z.object({ written: score, interview: score });
 export const scoreSheetUpload = uploadForm({
   path: '/manage/vacancies/:id/scores',
@@ -271,19 +260,17 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/applications/:id/interview', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const at =
-      typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(body.at)
-        ? new Date(`${body.at}:00+08:00`)
-        : null;
+    const at = cstDateTime(body.at);
     const place = field(body, 'place').trim().slice(0, 200);
-    if (!at || !place) {
+    const minutes = field(body, 'minutes') === '' ? 30 : wholeNumber(body.minutes);
+    if (!at || !place || minutes === null || minutes < 10 || minutes > 240) {
       req.flash('error', 'applications.interview.invalid');
       return res.redirect(303, `/manage/applications/${id}`);
     }
     try {
       await applications.scheduleInterview(actorCtx(req), id, {
         at,
-        minutes: Math.min(240, Math.max(10, numberField(body, 'minutes') || 30)),
+        minutes,
         place,
         panel: field(body, 'panel').trim().slice(0, 200),
       });

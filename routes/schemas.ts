@@ -1,6 +1,8 @@
 // Shared zod pieces for forms. Messages are catalogue keys (see server/middleware/forms.ts).
 import { z } from 'zod';
 import { LOCALES } from '../server/i18n';
+import { withParams } from '../server/middleware/forms';
+import { cstDateTime, isDay, plainDecimal, wholeNumber } from '../server/services/formats';
 
 export const text = (max = 200) =>
   z.string('validation.required').trim().min(1, 'validation.required').max(max, 'validation.tooLong');
@@ -39,47 +41,58 @@ export const confirmPasswords = <T extends { password: string; passwordConfirm: 
 };
 
 export const objectId = z.string('validation.choose').regex(/^[a-f\d]{24}$/i, 'validation.choose');
-/** An optional whole number in a form: '' is null. */
+/** "Enter a number from 1 to 500": the range travels with the error (see withParams). */
+const between = (min: number, max: number) => withParams('validation.between', { min, max });
+/** An optional whole number in a form, typed as digits only (see server/services/formats.ts): '' is null. */
 export const optionalInt = (min: number, max: number) =>
   z
     .string('validation.invalid')
-    .trim()
     .optional()
-    .transform((v) => (v ? Number(v) : null))
-    .pipe(
-      z
-        .number('validation.number')
-        .int('validation.number')
-        .min(min, 'validation.range')
-        .max(max, 'validation.range')
-        .nullable(),
-    );
+    .transform((v) => v ?? '')
+    .refine((v) => v === '' || wholeNumber(v) !== null, 'validation.number')
+    .transform((v) => (v === '' ? null : Number(v)))
+    .pipe(z.number().min(min, between(min, max)).max(max, between(min, max)).nullable());
 export const requiredInt = (min: number, max: number) =>
   z
     .string('validation.required')
-    .trim()
     .min(1, 'validation.required')
+    .refine((v) => wholeNumber(v) !== null, 'validation.number')
     .transform(Number)
-    .pipe(
-      z.number('validation.number').int('validation.number').min(min, 'validation.range').max(max, 'validation.range'),
-    );
+    .pipe(z.number().min(min, between(min, max)).max(max, between(min, max)));
+/** An optional number with at most `places` decimals (scores): '' is null. */
+export const optionalDecimal = (min: number, max: number, places: number) =>
+  z
+    .string('validation.invalid')
+    .optional()
+    .transform((v) => v ?? '')
+    .refine((v) => v === '' || plainDecimal(v, places) !== null, withParams('validation.decimal', { places }))
+    .transform((v) => (v === '' ? null : Number(v)))
+    .pipe(z.number().min(min, between(min, max)).max(max, between(min, max)).nullable());
 /** A checkbox: present means yes. */
 export const checkbox = z
   .unknown()
   .optional()
   .transform((v) => v === '1' || v === 'on' || v === 'true');
-/** A date input (YYYY-MM-DD) or empty. */
+/** A date input (YYYY-MM-DD) or empty: a day that does not exist (2027-02-30) is refused, never rolled over. */
 export const optionalDate = z
   .string('validation.date')
   .trim()
   .optional()
   .transform((v) => v || null)
-  .pipe(
-    z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
-      .nullable(),
-  );
+  .refine((v) => v === null || isDay(v), 'validation.date');
+/** A date input that must be filled in. */
+export const requiredDate = z
+  .string('validation.required')
+  .trim()
+  .min(1, 'validation.required')
+  .refine((v) => isDay(v), 'validation.date');
+/** A `datetime-local` input read in China Standard Time; a moment that does not exist is refused. */
+export const requiredDateTime = z
+  .string('validation.required')
+  .trim()
+  .min(1, 'validation.required')
+  .transform((v) => cstDateTime(v))
+  .refine((v): v is Date => v !== null, 'validation.dateTime');
 export const emptyToNull = <T extends z.ZodType>(schema: T) =>
   z
     .union([z.literal(''), schema])

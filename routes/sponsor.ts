@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { INCENTIVE_KINDS, INCENTIVE_PERIODS, type ProgrammeDoc } from '../models/IncentiveProgramme';
 import { ValidationError } from '../server/errors';
-import { listField, numberField, parseForm, renderInvalid } from '../server/middleware/forms';
+import { field, listField, parseForm, renderInvalid } from '../server/middleware/forms';
 import { toCsv } from '../server/services/csv';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { criteriaOf, type ProgrammeInput } from '../server/services/incentives';
@@ -13,14 +13,10 @@ import { presentAward, presentProgramme } from '../server/views/incentives';
 import { cstDate } from '../server/views/present';
 import { countiesOf, hebeiUnits, isHebeiUnit } from '../server/services/regions';
 import { POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS, options } from '../server/services/taxonomy';
-import { checkbox, many, requiredInt, text } from './schemas';
+import { checkbox, many, requiredDate, requiredInt, text } from './schemas';
+import { cstDayStart, wholeNumber } from '../server/services/formats';
 
-const day = z
-  .string('validation.date')
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
-  .transform((v) => new Date(`${v}T00:00:00+08:00`))
-  .refine((d) => !Number.isNaN(d.getTime()), 'validation.date');
+const day = requiredDate.transform((v) => cstDayStart(v)!);
 
 const programmeSchema = z.object({
   name: text(100),
@@ -246,9 +242,9 @@ export function sponsorRouter({ services }: RouteDeps): Router {
 
   // The sponsor records one due period of an award as paid (TeachBridge moves no money).
   router.post('/sponsor/awards/:id/paid', async (req, res) => {
-    const period = numberField(req.body, 'period');
+    const period = wholeNumber(field(req.body, 'period'));
     const id = String(req.params.id);
-    const programme = await services.awards.markPaid(actorCtx(req), id, Number.isInteger(period) ? period : -1);
+    const programme = await services.awards.markPaid(actorCtx(req), id, period ?? -1);
     req.flash('success', 'incentives.funded.recorded');
     res.redirect(303, `/sponsor/programmes/${programme}`);
   });

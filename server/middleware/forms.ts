@@ -17,10 +17,19 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormR
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     // Messages in our schemas are catalogue keys; zod's own (type errors from tampered forms) map to a generic one.
-    errors[field] ??=
-      issue.message.includes('.') && !issue.message.includes(' ') ? issue.message : 'validation.invalid';
+    errors[field] ??= limitStated(issue) ?? (isKey(issue.message) ? issue.message : 'validation.invalid');
   }
   return { ok: false, errors };
+}
+
+const isKey = (message: string) => message.includes('.') && !message.includes(' ');
+
+/** "最多 100 字", "最多选 6 项": the generic too-long and too-many errors state their limit. */
+function limitStated(issue: z.core.$ZodIssue): string | null {
+  if (issue.code !== 'too_big' || typeof issue.maximum !== 'number' && typeof issue.maximum !== 'bigint') return null;
+  if (issue.origin === 'string' && issue.message === 'validation.tooLong') return withParams('validation.maxLength', { max: Number(issue.maximum) });
+  if (issue.origin === 'array' && issue.message === 'validation.tooMany') return withParams('validation.maxItems', { max: Number(issue.maximum) });
+  return null;
 }
 
 /** Strips secrets before a form's values go back into the page. */

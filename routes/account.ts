@@ -6,7 +6,7 @@ import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../server/middleware/guards';
 import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
 import type { Actor } from '../server/services/actor';
-import { confirmPasswords, email, locale, newPassword, privacyConsent, text } from './schemas';
+import { confirmPasswords, email, formRules, locale, newPassword, privacyConsent, text } from './schemas';
 
 const registerSchema = z
   .object({
@@ -66,7 +66,11 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
   const windowMs = config.rateLimits.windowMs;
 
   router.get('/register', (req, res) => {
-    res.render('pages/account/register', { title: req.t('auth.register.title'), values: {} });
+    res.render('pages/account/register', {
+      title: req.t('auth.register.title'),
+      values: {},
+      rules: formRules(registerSchema),
+    });
   });
 
   router.post('/register', limiter('signup', config.rateLimits.signup, windowMs, clock), async (req, res) => {
@@ -75,7 +79,7 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
       return renderInvalid(
         res,
         'pages/account/register',
-        { title: req.t('auth.register.title') },
+        { title: req.t('auth.register.title'), rules: formRules(registerSchema) },
         form.errors,
         req.body,
       );

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
-import { errorList, parseForm, renderInvalid, field, listField, numberField } from '../server/middleware/forms';
+import { errorList, parseForm, renderInvalid, field, listField } from '../server/middleware/forms';
 import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
@@ -240,6 +240,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
         },
         err.fields,
         req.body,
+        { contractDate: 'applications.staff.contractDate', message: 'applications.staff.message' },
       );
     }
     req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);

@@ -5,7 +5,7 @@ import { DOCUMENT_KINDS } from '../models/CandidateProfile';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
-import { errorList, field, parseForm, renderInvalid } from '../server/middleware/forms';
+import { errorList, field, parseForm, renderInvalid, withParams } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { parseIdCard } from '../server/services/idcard';
 import type { ProfileInput } from '../server/services/profiles';
@@ -14,12 +14,13 @@ import { CERTIFICATE_KEYS, options, STAGE_KEYS, SUBJECT_KEYS } from '../server/s
 import { cstDate } from '../server/views/present';
 import { EDUCATION_LEVELS, MANDARIN_LEVELS } from '../models/Posting';
 import type { ProfileDoc } from '../models/CandidateProfile';
-import { checkbox, many, optionalDate, optionalText, text } from './schemas';
+import { checkbox, formRules, many, optionalDate, optionalText, rule, text } from './schemas';
+import { cstDayStart } from '../server/services/formats';
 import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 
 const ROWS = [0, 1, 2];
 const keys = (list: readonly string[]) => list as [string, ...string[]];
-const day = (v: string | null) => (v ? new Date(`${v}T00:00:00+08:00`) : null);
+const day = (v: string | null) => cstDayStart(v);
 
 const rowFields = Object.fromEntries(
   ROWS.flatMap((i) => [
@@ -44,11 +45,13 @@ const profileSchema = z
       .string('validation.invalid')
       .trim()
       .default('')
-      .refine((v) => v === '' || parseIdCard(v) !== null, 'profile.errors.idNumber'),
+      .refine((v) => v === '' || parseIdCard(v) !== null, 'profile.errors.idNumber')
+      .meta(rule({ maxlength: 18 })),
     phone: z
       .string('validation.required')
       .trim()
-      .regex(/^1[3-9]\d{9}$/, 'profile.errors.mobile'),
+      .regex(/^1[3-9]\d{9}$/, 'profile.errors.mobile')
+      .meta(rule({ required: true, maxlength: 11, inputmode: 'tel' })),
     mandarinLevel: z.union([z.literal(''), z.enum(MANDARIN_LEVELS)], 'validation.choose').default(''),
     stages: many.pipe(z.array(z.enum(keys(STAGE_KEYS), 'validation.choose'))),
     subjects: many.pipe(z.array(z.enum(keys(SUBJECT_KEYS), 'validation.choose')).max(6, 'validation.tooMany')),
@@ -66,6 +69,34 @@ const profileSchema = z
       }
     }
   });
+
+/** The profile's fields whose label is not `fields.<name>`: each row's fields named with their row. */
+const ROW_LABELS: Record<string, string> = {
+  Institution: 'fields.institution',
+  Level: 'fields.degree',
+  Major: 'fields.major',
+  Graduation: 'fields.graduationDate',
+  Type: 'fields.certificate',
+  Subject: 'fields.subject',
+  Number: 'fields.certificateNumber',
+  Expected: 'fields.certificateExpected',
+};
+function profileLabels(req: Request): Record<string, string> {
+  const labels: Record<string, string> = {
+    phone: 'fields.mobile',
+    mandarinLevel: 'fields.mandarinLevel',
+    stages: 'fields.stagesTaught',
+    subjects: 'fields.subjectsTaught',
+  };
+  for (const i of ROWS) {
+    for (const [suffix, key] of Object.entries(ROW_LABELS)) {
+      const edu = ['Institution', 'Level', 'Major', 'Graduation'].includes(suffix);
+      const row = req.t(edu ? 'profile.educationRow' : 'profile.certificateRow', { n: i + 1 });
+      labels[`${edu ? 'edu' : 'cert'}${i}${suffix}`] = withParams('profile.rowField', { row, field: req.t(key) });
+    }
+  }
+  return labels;
+}
 
 function toInput(d: Record<string, unknown>): ProfileInput {
   const str = (k: string) => (d[k] as string) ?? '';
@@ -139,7 +170,12 @@ export function sendDocument(res: Response, file: { data: Buffer; name: string; 
   res.send(file.data);
 }
 
-export const documentUpload = uploadForm({ path: '/me/documents', file: 'file', maxBytes: MAX_UPLOAD_BYTES, fields: 2 });
+export const documentUpload = uploadForm({
+  path: '/me/documents',
+  file: 'file',
+  maxBytes: MAX_UPLOAD_BYTES,
+  fields: 2,
+});
 
 export function meRouter({ services }: RouteDeps): Router {
   const router = Router();
@@ -179,7 +215,10 @@ export function meRouter({ services }: RouteDeps): Router {
     if (refused) return profilePage(req, res, refused.status, refused.errors, body);
     const kind = DOCUMENT_KINDS.find((k) => k === body.kind);
     if (!req.file || !kind) {
-      const errors = { ...(kind ? {} : { kind: 'validation.choose' }), ...(req.file ? {} : { file: 'documents.errors.missing' }) };
+      const errors = {
+        ...(kind ? {} : { kind: 'validation.choose' }),
+        ...(req.file ? {} : { file: 'documents.errors.missing' }),
+      };
       return profilePage(req, res, 422, errors, body);
     }
     try {
@@ -226,6 +265,7 @@ export function meRouter({ services }: RouteDeps): Router {
     stageOptions: options('stages', req.locale),
     subjectOptions: options('subjects', req.locale),
     units: hebeiUnits(req.locale),
+    rules: formRules(profileSchema),
   });
 
   router.get('/me/profile', async (req, res) => {
@@ -253,6 +293,7 @@ export function meRouter({ services }: RouteDeps): Router {
         },
         err.fields,
         req.body,
+        profileLabels(req),
       );
     }
     req.flash('success', 'profile.saved');

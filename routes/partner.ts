@@ -16,7 +16,17 @@ import { hebeiUnits, unitName } from '../server/services/regions';
 import { options, SUBJECT_KEYS } from '../server/services/taxonomy';
 import { CONSENT_LEVELS } from '../models/Referral';
 import { Vacancy } from '../models/Vacancy';
-import { email, many, newPassword, optionalText, phone, text, confirmPasswords, privacyConsent } from './schemas';
+import {
+  email,
+  formRules,
+  many,
+  newPassword,
+  optionalText,
+  phone,
+  text,
+  confirmPasswords,
+  privacyConsent,
+} from './schemas';
 
 const keys = (list: readonly string[]) => list as [string, ...string[]];
 const DEGREES = ['college', 'bachelor', 'master', 'doctorate'] as const;
@@ -36,6 +46,8 @@ const referralSchema = z.object({
   preferredUnits: many.pipe(z.array(z.string().max(10)).max(14)),
   note: optionalText(500),
 });
+/** The referral form's labels are `referrals.fields.<name>`, for the error summary. */
+const REFERRAL_LABELS = Object.fromEntries(Object.keys(referralSchema.shape).map((k) => [k, `referrals.fields.${k}`]));
 const claimSchema = z
   .object({
     name: text(50),
@@ -62,6 +74,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
 
   const formLocals = (req: Request) => ({
     title: req.t('referrals.new.title'),
+    rules: formRules(referralSchema),
     degrees: DEGREES.map((d) => ({ value: d, label: req.t(`vacancies.education.${d}`) })),
     subjectOptions: options('subjects', req.locale),
     units: hebeiUnits(req.locale),
@@ -109,7 +122,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       res.redirect(303, `/partner/referrals/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) return next(err);
-      renderInvalid(res, 'pages/partner/new', formLocals(req), err.fields, req.body);
+      renderInvalid(res, 'pages/partner/new', formLocals(req), err.fields, req.body, REFERRAL_LABELS);
     }
   });
 

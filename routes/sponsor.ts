@@ -13,7 +13,7 @@ import { presentAward, presentProgramme } from '../server/views/incentives';
 import { cstDate } from '../server/views/present';
 import { countiesOf, hebeiUnits, isHebeiUnit } from '../server/services/regions';
 import { POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS, options } from '../server/services/taxonomy';
-import { checkbox, many, requiredDate, requiredInt, text } from './schemas';
+import { checkbox, formRules, many, requiredDate, requiredInt, text } from './schemas';
 import { cstDayStart, wholeNumber } from '../server/services/formats';
 
 const day = requiredDate.transform((v) => cstDayStart(v)!);
@@ -42,6 +42,10 @@ const programmeSchema = z.object({
   termsZh: text(2000),
   termsEn: text(2000),
 });
+/** The programme form's labels are `incentives.fields.<name>`, for the error summary. */
+const PROGRAMME_LABELS = Object.fromEntries(
+  Object.keys(programmeSchema.shape).map((k) => [k, `incentives.fields.${k}`]),
+);
 
 function toInput(d: z.output<typeof programmeSchema>): ProgrammeInput {
   return {
@@ -104,6 +108,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
     const chosen = (k: string) => listField(values, k);
     const units = hebeiUnits(req.locale);
     return {
+      rules: formRules(programmeSchema),
       universities: await incentives.universities(),
       kinds: INCENTIVE_KINDS.map((k) => ({ value: k, label: req.t(`incentives.kinds.${k}`) })),
       periods: INCENTIVE_PERIODS.map((k) => ({ value: k, label: req.t(`incentives.periods.${k}`) })),
@@ -158,6 +163,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
         { title: req.t('incentives.sponsor.new'), ...(await formLocals(req, values)) },
         err.fields,
         values,
+        PROGRAMME_LABELS,
       );
     }
   });
@@ -204,6 +210,7 @@ export function sponsorRouter({ services }: RouteDeps): Router {
         { title: programme.name, p: presentProgramme(programme, req), ...(await formLocals(req, values)) },
         err.fields,
         values,
+        PROGRAMME_LABELS,
       );
     }
   });

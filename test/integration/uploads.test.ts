@@ -56,8 +56,7 @@ async function setUp(): Promise<{ forms: Form[]; agents: Record<string, Agent> }
       maxBytes: 5 * 1024 * 1024,
       limit: '5 MB',
       typed: { kind: 'certificate' },
-      untouched: async () =>
-        expect((await CandidateProfile.findOne({ user: user._id }).lean())!.documents).toEqual([]),
+      untouched: async () => expect((await CandidateProfile.findOne({ user: user._id }).lean())!.documents).toEqual([]),
     },
     {
       name: 'referral import',

@@ -8,7 +8,7 @@ import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
 import type { Actor } from '../server/services/actor';
 import { confirmPasswords, email, formRules, locale, newPassword, privacyConsent, text } from './schemas';
 
-const registerSchema = z
+export const registerSchema = z
   .object({
     name: text(100),
     email,

@@ -27,7 +27,7 @@ import {
 
 const keys = (list: readonly string[]) => list as [string, ...string[]];
 
-const vacancySchema = z.object({
+export const vacancySchema = z.object({
   title: text(80),
   schoolId: objectId,
   countyCode: z.string('validation.choose').regex(/^\d{6}$/, 'validation.choose'),
@@ -60,7 +60,7 @@ const phaseFields = Object.fromEntries(
     [`${p}End`, optionalDate],
   ]),
 );
-const announcementSchema = z.object({
+export const announcementSchema = z.object({
   programme: z.enum(PROGRAMMES, 'validation.choose'),
   title: text(120),
   body: optionalText(20_000),

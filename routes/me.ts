@@ -38,7 +38,7 @@ const rowFields = Object.fromEntries(
   ]),
 );
 
-const profileSchema = z
+export const profileSchema = z
   .object({
     legalName: text(50),
     idNumber: z

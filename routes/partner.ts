@@ -30,7 +30,7 @@ import {
 
 const keys = (list: readonly string[]) => list as [string, ...string[]];
 const DEGREES = ['college', 'bachelor', 'master', 'doctorate'] as const;
-const referralSchema = z.object({
+export const referralSchema = z.object({
   name: text(50),
   email,
   phone,

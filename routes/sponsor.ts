@@ -18,7 +18,7 @@ import { cstDayStart, wholeNumber } from '../server/services/formats';
 
 const day = requiredDate.transform((v) => cstDayStart(v)!);
 
-const programmeSchema = z.object({
+export const programmeSchema = z.object({
   name: text(100),
   kind: z.enum(INCENTIVE_KINDS, 'validation.choose'),
   amount: requiredInt(1, 1_000_000),

@@ -201,8 +201,9 @@ export function meRouter({ services }: RouteDeps): Router {
       derived: mine.profile?.birthDate
         ? { birthDate: cstDate(mine.profile.birthDate), gender: req.t(`profile.gender.${mine.profile.gender}`) }
         : null,
-      // A refused upload: the summary at the top names the field and links to it; the kind chosen stays chosen.
-      errorList: errorList(res, errors, { file: 'documents.file', kind: 'documents.kind' }),
+      // A refused upload: the summary at the top of the documents section (where the form's action lands, at
+      // #documents) names the field and links to it; the kind chosen stays chosen.
+      docErrorList: errorList(res, errors, { file: 'documents.file', kind: 'documents.kind' }),
       docErrors: errors,
       docKind: DOCUMENT_KINDS.find((k) => k === typed.kind) ?? '',
       maxDocumentSize: sizeLabel(MAX_UPLOAD_BYTES),

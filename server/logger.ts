@@ -24,7 +24,9 @@ export function redactUrl(url: string | undefined): string | undefined {
 }
 
 /** pino-http's request serializer, with secret query parameters redacted from the url, query and Referer. */
-export function redactRequest<R extends { url?: string; query?: unknown; headers?: Record<string, unknown> }>(req: R): R {
+export function redactRequest<R extends { url?: string; query?: unknown; headers?: Record<string, unknown> }>(
+  req: R,
+): R {
   const query =
     req.query && typeof req.query === 'object'
       ? Object.fromEntries(Object.entries(req.query).filter(([k]) => !SECRET_PARAMS.includes(k)))

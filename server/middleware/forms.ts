@@ -26,9 +26,11 @@ const isKey = (message: string) => message.includes('.') && !message.includes(' 
 
 /** "最多 100 字", "最多选 6 项": the generic too-long and too-many errors state their limit. */
 function limitStated(issue: z.core.$ZodIssue): string | null {
-  if (issue.code !== 'too_big' || typeof issue.maximum !== 'number' && typeof issue.maximum !== 'bigint') return null;
-  if (issue.origin === 'string' && issue.message === 'validation.tooLong') return withParams('validation.maxLength', { max: Number(issue.maximum) });
-  if (issue.origin === 'array' && issue.message === 'validation.tooMany') return withParams('validation.maxItems', { max: Number(issue.maximum) });
+  if (issue.code !== 'too_big' || (typeof issue.maximum !== 'number' && typeof issue.maximum !== 'bigint')) return null;
+  if (issue.origin === 'string' && issue.message === 'validation.tooLong')
+    return withParams('validation.maxLength', { max: Number(issue.maximum) });
+  if (issue.origin === 'array' && issue.message === 'validation.tooMany')
+    return withParams('validation.maxItems', { max: Number(issue.maximum) });
   return null;
 }
 
@@ -52,9 +54,7 @@ export function renderInvalid(
   values: unknown,
   labels: Record<string, string> = {},
 ) {
-  res
-    .status(422)
-    .render(view, { ...locals, errors, values: echo(values), errorList: errorList(res, errors, labels) });
+  res.status(422).render(view, { ...locals, errors, values: echo(values), errorList: errorList(res, errors, labels) });
 }
 
 /** The error summary: one line per field, "学历：请从列表中选择。", each linking to its field. */

@@ -6,10 +6,10 @@ import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../server/middleware/guards';
 import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
 import type { Actor } from '../server/services/actor';
-import { confirmPasswords, email, locale, newPassword, privacyConsent, text } from './schemas';
+import { confirmPasswords, email, formRules, locale, newPassword, privacyConsent, text } from './schemas';
 import { APPLICATION_MAIL } from '../models/User';
 
-const registerSchema = z
+export const registerSchema = z
   .object({
     name: text(100),
     email,
@@ -81,7 +81,11 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
   const windowMs = config.rateLimits.windowMs;
 
   router.get('/register', (req, res) => {
-    res.render('pages/account/register', { title: req.t('auth.register.title'), values: {} });
+    res.render('pages/account/register', {
+      title: req.t('auth.register.title'),
+      values: {},
+      rules: formRules(registerSchema),
+    });
   });
 
   router.post('/register', limiter('signup', config.rateLimits.signup, windowMs, clock), async (req, res) => {
@@ -90,7 +94,7 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
       return renderInvalid(
         res,
         'pages/account/register',
-        { title: req.t('auth.register.title') },
+        { title: req.t('auth.register.title'), rules: formRules(registerSchema) },
         form.errors,
         req.body,
       );

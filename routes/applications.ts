@@ -1,10 +1,10 @@
 // Applying, the candidate's applications, and the staff side of a vacancy's pipeline.
 import { Router, type Request } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ValidationError } from '../server/errors';
-import { parseForm, renderInvalid, field, listField, numberField } from '../server/middleware/forms';
+import { errorList, parseForm, renderInvalid, field, listField } from '../server/middleware/forms';
+import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
 import { cstDate, endOfCstDay } from '../server/views/present';
@@ -12,28 +12,18 @@ import { describeEligibility, presentMyApplication, presentVacancy } from '../se
 import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
-import { checkbox, optionalDate, optionalText, text } from './schemas';
+import { checkbox, optionalDate, optionalDecimal, optionalText, text } from './schemas';
+import { cstDateTime, wholeNumber } from '../server/services/formats';
 import { sendDocument } from './me';
 
 const applySchema = z.object({ statement: optionalText(2000), consent: checkbox });
-const score = z
-  .string('validation.invalid')
-  .trim()
-  .optional()
-  .transform((v) => (v ? Number(v) : null))
-  .pipe(
-    z
-      .number('validation.number')
-      .min(0, 'validation.range')
-      .max(100, 'validation.range')
-      .multipleOf(0.01, 'applications.errors.twoDecimals')
-      .nullable(),
-  );
+const score = optionalDecimal(0, 100, 2);
 const scoresSchema = z.object({ written: score, interview: score });
-const upload = multer({
-  storage: multer.memoryStorage(),
-  defParamCharset: 'utf8',
-  limits: { fileSize: 1024 * 1024, files: 1 },
+export const scoreSheetUpload = uploadForm({
+  path: '/manage/vacancies/:id/scores',
+  file: 'sheet',
+  maxBytes: 1024 * 1024,
+  fields: 2,
 });
 const withdrawSchema = z.object({ note: optionalText(500) });
 const moveSchema = z.discriminatedUnion('action', [
@@ -200,6 +190,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       })),
       gates: ['written_exam', 'interview'].filter((st) => stagesOf(vacancy.pipeline).includes(st)),
       hasNoticeStage: stagesOf(vacancy.pipeline).includes('public_notice'),
+      maxSheetSize: sizeLabel(scoreSheetUpload.maxBytes),
       v: presentVacancy(vacancy, req.locale, clock.now()),
       columns: [...stagesOf(vacancy.pipeline), 'rejected', 'withdrawn', 'absent'].map((s) => ({
         key: s,
@@ -267,6 +258,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
         },
         err.fields,
         req.body,
+        { contractDate: 'applications.staff.contractDate', message: 'applications.staff.message' },
       );
     }
     req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);
@@ -287,19 +279,17 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/applications/:id/interview', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const at =
-      typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(body.at)
-        ? new Date(`${body.at}:00+08:00`)
-        : null;
+    const at = cstDateTime(body.at);
     const place = field(body, 'place').trim().slice(0, 200);
-    if (!at || !place) {
+    const minutes = field(body, 'minutes') === '' ? 30 : wholeNumber(body.minutes);
+    if (!at || !place || minutes === null || minutes < 10 || minutes > 240) {
       req.flash('error', 'applications.interview.invalid');
       return res.redirect(303, `/manage/applications/${id}`);
     }
     try {
       await applications.scheduleInterview(actorCtx(req), id, {
         at,
-        minutes: Math.min(240, Math.max(10, numberField(body, 'minutes') || 30)),
+        minutes,
         place,
         panel: field(body, 'panel').trim().slice(0, 200),
       });
@@ -360,16 +350,30 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     res.redirect(303, `/manage/applications/${id}`);
   });
 
-  router.post('/manage/vacancies/:id/scores', requireRole('staff'), upload.single('sheet'), async (req, res) => {
+  router.post('/manage/vacancies/:id/scores', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
-    const text = req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet');
-    const result = await applications.importScores(actorCtx(req), id, text);
-    if (result.errors.length > 0 || result.imported === 0) {
+    const refused = uploadRefusal(req);
+    const result = refused
+      ? null
+      : await applications.importScores(
+          actorCtx(req),
+          id,
+          req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet'),
+        );
+    if (!result || result.errors.length > 0 || result.imported === 0) {
       const { vacancy, apps } = await applications.forVacancy(actorOf(req), id);
-      return res.status(422).render('pages/applications/import-result', {
+      const fieldErrors = refused?.errors ?? {};
+      return res.status(refused?.status ?? 422).render('pages/applications/import-result', {
         title: req.t('applications.scores.importTitle'),
         v: presentVacancy(vacancy, req.locale, clock.now()),
-        errors: result.errors.map((e) => ({ row: e.row, reason: req.t(`applications.scores.rowErrors.${e.reason}`) })),
+        refused: Boolean(refused),
+        errors: fieldErrors,
+        errorList: errorList(res, fieldErrors, { sheet: 'applications.scores.sheet' }),
+        maxSize: sizeLabel(scoreSheetUpload.maxBytes),
+        rows: (result?.errors ?? []).map((e) => ({
+          row: e.row,
+          reason: req.t(`applications.scores.rowErrors.${e.reason}`),
+        })),
         count: apps.length,
       });
     }

@@ -5,13 +5,14 @@ import type { RouteDeps } from '.';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { toCsv } from '../server/services/csv';
 import type { AuditFilters } from '../server/services/events';
+import { isDay } from '../server/services/formats';
 import { unitName } from '../server/services/regions';
 import { cstDate, cstDateTime, endOfCstDay } from '../server/views/present';
 
 function filtersOf(req: Request): { f: AuditFilters; values: Record<string, string> } {
   const q = req.query as Record<string, unknown>;
   const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim().slice(0, 100) : '');
-  const day = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v : '');
+  const day = (v: string) => (isDay(v) ? v : '');
   const values = {
     action: s('action').replace(/[^\w.]/g, ''),
     actorEmail: s('actorEmail'),

@@ -8,14 +8,14 @@ import type { Config } from '../server/config';
 import { accountRouter } from './account';
 import { alertsRouter } from './alerts';
 import { savedRouter } from './saved';
-import { applicationsRouter } from './applications';
+import { applicationsRouter, scoreSheetUpload } from './applications';
 import { coordinatorRouter } from './coordinator';
 import { devRouter } from './dev';
 import { jobsRouter } from './jobs';
 import { manageRouter } from './manage';
-import { meRouter } from './me';
+import { documentUpload, meRouter } from './me';
 import { organisationRouter } from './organisation';
-import { partnerRouter } from './partner';
+import { partnerRouter, referralImportUpload } from './partner';
 import { sponsorRouter } from './sponsor';
 import { placementsRouter } from './placements';
 import { mentorsRouter } from './mentors';
@@ -36,6 +36,9 @@ export interface RouteDeps {
   /** Set while the process drains before a shutdown: /healthz answers 503 so load balancers stop sending. */
   lifecycle: { draining: boolean };
 }
+
+/** Every form that posts a file: their bodies are parsed before the CSRF check (server/middleware/uploads.ts). */
+export const uploadForms = [documentUpload, referralImportUpload, scoreSheetUpload];
 
 export function mountRoutes(app: Express, deps: RouteDeps): void {
   app.use(requirePrivacyConsent);

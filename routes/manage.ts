@@ -3,7 +3,8 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
-import { parseForm, renderInvalid } from '../server/middleware/forms';
+import { parseForm, renderInvalid, withParams } from '../server/middleware/forms';
+import { cstDayStart } from '../server/services/formats';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { placeOptionGroups } from '../server/services/regions';
 import { CERTIFICATE_KEYS, options, POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS } from '../server/services/taxonomy';
@@ -21,11 +22,21 @@ import {
 } from '../models/Posting';
 import type { AnnouncementDoc } from '../models/Announcement';
 import type { VacancyDoc } from '../models/Vacancy';
-import { checkbox, emptyToNull, objectId, optionalDate, optionalInt, optionalText, requiredInt, text } from './schemas';
+import {
+  checkbox,
+  emptyToNull,
+  formRules,
+  objectId,
+  optionalDate,
+  optionalInt,
+  optionalText,
+  requiredInt,
+  text,
+} from './schemas';
 
 const keys = (list: readonly string[]) => list as [string, ...string[]];
 
-const vacancySchema = z.object({
+export const vacancySchema = z.object({
   title: text(80),
   schoolId: objectId,
   countyCode: z.string('validation.choose').regex(/^\d{6}$/, 'validation.choose'),
@@ -58,7 +69,7 @@ const phaseFields = Object.fromEntries(
     [`${p}End`, optionalDate],
   ]),
 );
-const announcementSchema = z.object({
+export const announcementSchema = z.object({
   programme: z.enum(PROGRAMMES, 'validation.choose'),
   title: text(120),
   body: optionalText(20_000),
@@ -75,6 +86,16 @@ function staffFilters(q: Record<string, unknown>): StaffVacancyFilters {
   const page = Math.min(100, Math.max(1, Math.floor(Number(str(q.page))) || 1));
   return { status, announcement, q: str(q.q).slice(0, 50), sort, page };
 }
+
+/** The vacancy form's fields whose label is not `fields.<name>`, for the error summary. */
+const VACANCY_LABELS = {
+  schoolId: 'fields.school',
+  countyCode: 'fields.county',
+  announcementId: 'fields.announcement',
+  certificateType: 'fields.certificate',
+  mandarinLevel: 'fields.mandarin',
+  benefits: 'fields.otherBenefits',
+};
 
 const VACANCY_ACTIONS = ['submit', 'withdraw', 'close', 'fill', 'cancel'] as const;
 const ANNOUNCEMENT_ACTIONS = ['submit', 'withdraw', 'close', 'cancel'] as const;
@@ -133,7 +154,7 @@ function toAnnouncementInput(d: Record<string, unknown>) {
     phases: PHASES.map((kind) => {
       const start = d[`${kind}Start`] as string | null;
       const end = d[`${kind}End`] as string | null;
-      return { kind, start: start ? new Date(`${start}T00:00:00+08:00`) : null, end: end ? endOfCstDay(end) : null };
+      return { kind, start: cstDayStart(start), end: end ? endOfCstDay(end) : null };
     }),
   };
 }
@@ -160,6 +181,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
       certificates: CERTIFICATE_KEYS.map((k) => ({ value: k, label: req.t(`taxonomy.certificates.${k}`) })),
       mandarinLevels: MANDARIN_LEVELS.map((k) => ({ value: k, label: req.t(`vacancies.mandarin.${k}`) })),
       pipelines: PIPELINES.map((k) => ({ value: k, label: req.t(`vacancies.pipelines.${k}`) })),
+      rules: formRules(vacancySchema),
     };
   }
 
@@ -230,6 +252,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
         { title, ...(await vacancyFormLocals(req, req.body)) },
         err.fields,
         req.body,
+        VACANCY_LABELS,
       );
     }
   });
@@ -276,6 +299,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
         },
         err.fields,
         req.body,
+        VACANCY_LABELS,
       );
     }
   });
@@ -310,7 +334,19 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
       start: `${k}Start`,
       end: `${k}End`,
     })),
+    rules: formRules(announcementSchema),
   });
+  // "报名 开始日期": each phase's dates named with their phase in the error summary.
+  const announcementLabels = (req: Request) =>
+    Object.fromEntries(
+      PHASES.flatMap((k) => {
+        const phase = req.t(`announcements.phases.${k}`);
+        return [
+          [`${k}Start`, withParams('announcements.phaseDate', { phase, which: req.t('announcements.start') })],
+          [`${k}End`, withParams('announcements.phaseDate', { phase, which: req.t('announcements.end') })],
+        ];
+      }),
+    );
 
   router.get('/announcements', async (req, res) => {
     const list = await announcements.listForStaff(actorOf(req));
@@ -343,6 +379,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
         { title: req.t('manage.announcements.new'), ...announcementLocals(req) },
         err.fields,
         req.body,
+        announcementLabels(req),
       );
     }
   });
@@ -387,6 +424,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
         },
         err.fields,
         req.body,
+        announcementLabels(req),
       );
     }
   });

@@ -1,12 +1,11 @@
 // The candidate's own pages: profile (and, with applications, their applications).
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
 import { MAX_UPLOAD_BYTES } from '../server/storage';
 import { DOCUMENT_KINDS } from '../models/CandidateProfile';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
-import { field, parseForm, renderInvalid } from '../server/middleware/forms';
+import { errorList, field, parseForm, renderInvalid, withParams } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { parseIdCard } from '../server/services/idcard';
 import type { ProfileInput } from '../server/services/profiles';
@@ -15,11 +14,13 @@ import { CERTIFICATE_KEYS, options, STAGE_KEYS, SUBJECT_KEYS } from '../server/s
 import { cstDate } from '../server/views/present';
 import { EDUCATION_LEVELS, MANDARIN_LEVELS } from '../models/Posting';
 import type { ProfileDoc } from '../models/CandidateProfile';
-import { checkbox, many, optionalDate, optionalText, text } from './schemas';
+import { checkbox, formRules, many, optionalDate, optionalText, rule, text } from './schemas';
+import { cstDayStart } from '../server/services/formats';
+import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 
 const ROWS = [0, 1, 2];
 const keys = (list: readonly string[]) => list as [string, ...string[]];
-const day = (v: string | null) => (v ? new Date(`${v}T00:00:00+08:00`) : null);
+const day = (v: string | null) => cstDayStart(v);
 
 const rowFields = Object.fromEntries(
   ROWS.flatMap((i) => [
@@ -37,18 +38,20 @@ const rowFields = Object.fromEntries(
   ]),
 );
 
-const profileSchema = z
+export const profileSchema = z
   .object({
     legalName: text(50),
     idNumber: z
       .string('validation.invalid')
       .trim()
       .default('')
-      .refine((v) => v === '' || parseIdCard(v) !== null, 'profile.errors.idNumber'),
+      .refine((v) => v === '' || parseIdCard(v) !== null, 'profile.errors.idNumber')
+      .meta(rule({ maxlength: 18 })),
     phone: z
       .string('validation.required')
       .trim()
-      .regex(/^1[3-9]\d{9}$/, 'profile.errors.mobile'),
+      .regex(/^1[3-9]\d{9}$/, 'profile.errors.mobile')
+      .meta(rule({ required: true, maxlength: 11, inputmode: 'tel' })),
     mandarinLevel: z.union([z.literal(''), z.enum(MANDARIN_LEVELS)], 'validation.choose').default(''),
     stages: many.pipe(z.array(z.enum(keys(STAGE_KEYS), 'validation.choose'))),
     subjects: many.pipe(z.array(z.enum(keys(SUBJECT_KEYS), 'validation.choose')).max(6, 'validation.tooMany')),
@@ -66,6 +69,34 @@ const profileSchema = z
       }
     }
   });
+
+/** The profile's fields whose label is not `fields.<name>`: each row's fields named with their row. */
+const ROW_LABELS: Record<string, string> = {
+  Institution: 'fields.institution',
+  Level: 'fields.degree',
+  Major: 'fields.major',
+  Graduation: 'fields.graduationDate',
+  Type: 'fields.certificate',
+  Subject: 'fields.subject',
+  Number: 'fields.certificateNumber',
+  Expected: 'fields.certificateExpected',
+};
+function profileLabels(req: Request): Record<string, string> {
+  const labels: Record<string, string> = {
+    phone: 'fields.mobile',
+    mandarinLevel: 'fields.mandarinLevel',
+    stages: 'fields.stagesTaught',
+    subjects: 'fields.subjectsTaught',
+  };
+  for (const i of ROWS) {
+    for (const [suffix, key] of Object.entries(ROW_LABELS)) {
+      const edu = ['Institution', 'Level', 'Major', 'Graduation'].includes(suffix);
+      const row = req.t(edu ? 'profile.educationRow' : 'profile.certificateRow', { n: i + 1 });
+      labels[`${edu ? 'edu' : 'cert'}${i}${suffix}`] = withParams('profile.rowField', { row, field: req.t(key) });
+    }
+  }
+  return labels;
+}
 
 function toInput(d: Record<string, unknown>): ProfileInput {
   const str = (k: string) => (d[k] as string) ?? '';
@@ -139,11 +170,11 @@ export function sendDocument(res: Response, file: { data: Buffer; name: string; 
   res.send(file.data);
 }
 
-// defParamCharset: Chinese file names arrive as UTF-8, not Latin-1.
-const upload = multer({
-  storage: multer.memoryStorage(),
-  defParamCharset: 'utf8',
-  limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 },
+export const documentUpload = uploadForm({
+  path: '/me/documents',
+  file: 'file',
+  maxBytes: MAX_UPLOAD_BYTES,
+  fields: 2,
 });
 
 export function meRouter({ services }: RouteDeps): Router {
@@ -152,7 +183,13 @@ export function meRouter({ services }: RouteDeps): Router {
   router.use('/me/profile', requireRole('candidate'));
   router.use('/me/documents', requireRole('candidate'));
 
-  async function profilePage(req: Request, res: Response, status: number, errors: Record<string, string> = {}) {
+  async function profilePage(
+    req: Request,
+    res: Response,
+    status: number,
+    errors: Record<string, string> = {},
+    typed: Record<string, unknown> = {},
+  ) {
     const mine = await profiles.mine(actorOf(req));
     res.status(status).render('pages/me/profile', {
       ...formLocals(req, mine.completeness),
@@ -164,31 +201,35 @@ export function meRouter({ services }: RouteDeps): Router {
       derived: mine.profile?.birthDate
         ? { birthDate: cstDate(mine.profile.birthDate), gender: req.t(`profile.gender.${mine.profile.gender}`) }
         : null,
-      docErrors: Object.keys(errors).length ? Object.values(errors).map((k) => req.t(k)) : null,
+      // A refused upload: the summary at the top of the documents section (where the form's action lands, at
+      // #documents) names the field and links to it; the kind chosen stays chosen.
+      docErrorList: errorList(res, errors, { file: 'documents.file', kind: 'documents.kind' }),
+      docErrors: errors,
+      docKind: DOCUMENT_KINDS.find((k) => k === typed.kind) ?? '',
+      maxDocumentSize: sizeLabel(MAX_UPLOAD_BYTES),
     });
   }
 
-  router.post('/me/documents', (req, res, next) => {
-    upload.single('file')(req, res, (err: unknown) => {
-      if (err) {
-        const code = (err as { code?: string }).code;
-        return void profilePage(req, res, code === 'LIMIT_FILE_SIZE' ? 413 : 400, {
-          file: code === 'LIMIT_FILE_SIZE' ? 'documents.errors.size' : 'documents.errors.upload',
-        }).catch(next);
-      }
-      const kind = DOCUMENT_KINDS.find((k) => k === (req.body as Record<string, unknown>)?.kind);
-      if (!req.file || !kind) return void profilePage(req, res, 422, { file: 'documents.errors.missing' }).catch(next);
-      documents
-        .add(actorCtx(req), kind, req.file)
-        .then(() => {
-          req.flash('success', 'documents.uploaded');
-          res.redirect(303, '/me/profile#documents');
-        })
-        .catch((e: unknown) =>
-          e instanceof ValidationError ? profilePage(req, res, 422, e.fields) : Promise.reject(e),
-        )
-        .catch(next);
-    });
+  router.post('/me/documents', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const refused = uploadRefusal(req);
+    if (refused) return profilePage(req, res, refused.status, refused.errors, body);
+    const kind = DOCUMENT_KINDS.find((k) => k === body.kind);
+    if (!req.file || !kind) {
+      const errors = {
+        ...(kind ? {} : { kind: 'validation.choose' }),
+        ...(req.file ? {} : { file: 'documents.errors.missing' }),
+      };
+      return profilePage(req, res, 422, errors, body);
+    }
+    try {
+      await documents.add(actorCtx(req), kind, req.file);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return profilePage(req, res, 422, e.fields, body);
+    }
+    req.flash('success', 'documents.uploaded');
+    res.redirect(303, '/me/profile#documents');
   });
 
   router.get('/me/documents/:id', async (req, res) => {
@@ -225,6 +266,7 @@ export function meRouter({ services }: RouteDeps): Router {
     stageOptions: options('stages', req.locale),
     subjectOptions: options('subjects', req.locale),
     units: hebeiUnits(req.locale),
+    rules: formRules(profileSchema),
   });
 
   router.get('/me/profile', async (req, res) => {
@@ -252,6 +294,7 @@ export function meRouter({ services }: RouteDeps): Router {
         },
         err.fields,
         req.body,
+        profileLabels(req),
       );
     }
     req.flash('success', 'profile.saved');

@@ -1,13 +1,13 @@
 // Partner staff (universities, Beijing/Tianjin paired schools): referrals, imports, recommendations, the funnel.
 // And the graduate's side: the invitation link and their referrals.
 import { Router, type Request, type RequestHandler } from 'express';
-import multer from 'multer';
 import QRCode from 'qrcode';
 import { limiter } from '../server/middleware/rateLimit';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ForbiddenError, ValidationError } from '../server/errors';
-import { parseForm, renderInvalid, field } from '../server/middleware/forms';
+import { errorList, parseForm, renderInvalid, field } from '../server/middleware/forms';
+import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 import { actorCtx, actorOf, requestCtx, requireRole } from '../server/middleware/guards';
 import { decodeCsv, parseCsv, toCsv } from '../server/services/csv';
 import { readReferralRows, templateCsv } from '../server/services/referralCsv';
@@ -16,11 +16,21 @@ import { hebeiUnits, unitName } from '../server/services/regions';
 import { options, SUBJECT_KEYS } from '../server/services/taxonomy';
 import { CONSENT_LEVELS } from '../models/Referral';
 import { Vacancy } from '../models/Vacancy';
-import { email, many, newPassword, optionalText, phone, text, confirmPasswords, privacyConsent } from './schemas';
+import {
+  email,
+  formRules,
+  many,
+  newPassword,
+  optionalText,
+  phone,
+  text,
+  confirmPasswords,
+  privacyConsent,
+} from './schemas';
 
 const keys = (list: readonly string[]) => list as [string, ...string[]];
 const DEGREES = ['college', 'bachelor', 'master', 'doctorate'] as const;
-const referralSchema = z.object({
+export const referralSchema = z.object({
   name: text(50),
   email,
   phone,
@@ -36,6 +46,8 @@ const referralSchema = z.object({
   preferredUnits: many.pipe(z.array(z.string().max(10)).max(14)),
   note: optionalText(500),
 });
+/** The referral form's labels are `referrals.fields.<name>`, for the error summary. */
+const REFERRAL_LABELS = Object.fromEntries(Object.keys(referralSchema.shape).map((k) => [k, `referrals.fields.${k}`]));
 const claimSchema = z
   .object({
     name: text(50),
@@ -45,10 +57,11 @@ const claimSchema = z
     privacy: privacyConsent,
   })
   .superRefine(confirmPasswords);
-const upload = multer({
-  storage: multer.memoryStorage(),
-  defParamCharset: 'utf8',
-  limits: { fileSize: 2 * 1024 * 1024, files: 1 },
+export const referralImportUpload = uploadForm({
+  path: '/partner/referrals/import',
+  file: 'file',
+  maxBytes: 2 * 1024 * 1024,
+  fields: 1,
 });
 
 /** A city row's size for sorting: referrals in it, every suppressed ("<3") size counting alike. */
@@ -67,6 +80,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
 
   const formLocals = (req: Request) => ({
     title: req.t('referrals.new.title'),
+    rules: formRules(referralSchema),
     degrees: DEGREES.map((d) => ({ value: d, label: req.t(`vacancies.education.${d}`) })),
     subjectOptions: options('subjects', req.locale),
     units: hebeiUnits(req.locale),
@@ -113,6 +127,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       filtered: Boolean(name || cohort || major || status),
       f: { cohort, major, status, name },
       statuses: [...FUNNEL, 'declined', 'expired', 'not_hired', 'revoked'],
+      maxImportSize: sizeLabel(referralImportUpload.maxBytes),
     });
   });
 
@@ -133,7 +148,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       res.redirect(303, `/partner/referrals/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) return next(err);
-      renderInvalid(res, 'pages/partner/new', formLocals(req), err.fields, req.body);
+      renderInvalid(res, 'pages/partner/new', formLocals(req), err.fields, req.body, REFERRAL_LABELS);
     }
   });
 
@@ -156,13 +171,19 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
     res.send(templateCsv());
   });
 
-  router.post('/partner/referrals/import', partnerOnly, upload.single('file'), async (req, res) => {
+  router.post('/partner/referrals/import', partnerOnly, async (req, res) => {
     await referrals.partnerOf(actorOf(req));
-    const decoded = req.file ? decodeCsv(req.file.buffer) : null;
+    const refused = uploadRefusal(req);
+    const decoded = req.file && !refused ? decodeCsv(req.file.buffer) : null;
     if (!decoded) {
-      return res.status(422).render('pages/partner/import', {
+      const errors = refused?.errors ?? {
+        file: req.file ? 'referrals.import.encoding' : 'referrals.import.noFile',
+      };
+      return res.status(refused?.status ?? 422).render('pages/partner/import', {
         title: req.t('referrals.import.title'),
-        problem: req.t(req.file ? 'referrals.import.encoding' : 'referrals.import.noFile'),
+        errors,
+        errorList: errorList(res, errors, { file: 'referrals.import.file' }),
+        maxSize: sizeLabel(referralImportUpload.maxBytes),
       });
     }
     const report = await referrals.importRows(actorCtx(req), readReferralRows(parseCsv(decoded.text)));

@@ -2,7 +2,8 @@
 import { presentAward } from '../server/views/incentives';
 import { Router } from 'express';
 import type { RouteDeps } from '.';
-import { field, numberField } from '../server/middleware/forms';
+import { field, numberField, withParams } from '../server/middleware/forms';
+import { cstDayStart, wholeNumber } from '../server/services/formats';
 import { ConflictError, ValidationError } from '../server/errors';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { commitmentEnd, CHECKLIST } from '../server/services/placements';
@@ -123,12 +124,10 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const move = MOVES.find((m) => m === body.move);
-    const at =
-      typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(body.at)
-        ? new Date(`${body.at}T00:00:00+08:00`)
-        : undefined;
+    const at = cstDayStart(body.at) ?? undefined;
     try {
       if (!move) throw new ValidationError({ move: 'validation.choose' });
+      if (field(body, 'at') && !at) throw new ValidationError({ at: 'validation.date' });
       await placements.move(actorCtx(req), id, move, {
         at,
         reason: LEAVE_REASONS.find((r) => r === body.reason),
@@ -149,9 +148,10 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/placements/:id/commitment', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const years = numberField(body, 'years');
+    const years = wholeNumber(body.years);
     try {
-      if (!Number.isInteger(years) || years < 0 || years > 10) throw new ValidationError({ years: 'validation.range' });
+      if (years === null || years < 0 || years > 10)
+        throw new ValidationError({ years: withParams('validation.between', { min: 0, max: 10 }) });
       await placements.setCommitment(actorCtx(req), id, years, field(body, 'reason').slice(0, 300));
       req.flash('success', 'placements.done.commitment');
     } catch (err) {

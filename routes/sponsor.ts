@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { INCENTIVE_KINDS, INCENTIVE_PERIODS, type ProgrammeDoc } from '../models/IncentiveProgramme';
 import { ValidationError } from '../server/errors';
-import { listField, numberField, parseForm, renderInvalid } from '../server/middleware/forms';
+import { field, listField, parseForm, renderInvalid } from '../server/middleware/forms';
 import { toCsv } from '../server/services/csv';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { criteriaOf, type ProgrammeInput } from '../server/services/incentives';
@@ -13,16 +13,12 @@ import { presentAward, presentProgramme } from '../server/views/incentives';
 import { cstDate } from '../server/views/present';
 import { countiesOf, hebeiUnits, isHebeiUnit } from '../server/services/regions';
 import { POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS, options } from '../server/services/taxonomy';
-import { checkbox, many, requiredInt, text } from './schemas';
+import { checkbox, formRules, many, requiredDate, requiredInt, text } from './schemas';
+import { cstDayStart, wholeNumber } from '../server/services/formats';
 
-const day = z
-  .string('validation.date')
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
-  .transform((v) => new Date(`${v}T00:00:00+08:00`))
-  .refine((d) => !Number.isNaN(d.getTime()), 'validation.date');
+const day = requiredDate.transform((v) => cstDayStart(v)!);
 
-const programmeSchema = z.object({
+export const programmeSchema = z.object({
   name: text(100),
   kind: z.enum(INCENTIVE_KINDS, 'validation.choose'),
   amount: requiredInt(1, 1_000_000),
@@ -46,6 +42,10 @@ const programmeSchema = z.object({
   termsZh: text(2000),
   termsEn: text(2000),
 });
+/** The programme form's labels are `incentives.fields.<name>`, for the error summary. */
+const PROGRAMME_LABELS = Object.fromEntries(
+  Object.keys(programmeSchema.shape).map((k) => [k, `incentives.fields.${k}`]),
+);
 
 function toInput(d: z.output<typeof programmeSchema>): ProgrammeInput {
   return {
@@ -108,6 +108,7 @@ export function sponsorRouter({ services, clock }: RouteDeps): Router {
     const chosen = (k: string) => listField(values, k);
     const units = hebeiUnits(req.locale);
     return {
+      rules: formRules(programmeSchema),
       universities: await incentives.universities(),
       kinds: INCENTIVE_KINDS.map((k) => ({ value: k, label: req.t(`incentives.kinds.${k}`) })),
       periods: INCENTIVE_PERIODS.map((k) => ({ value: k, label: req.t(`incentives.periods.${k}`) })),
@@ -163,6 +164,7 @@ export function sponsorRouter({ services, clock }: RouteDeps): Router {
         { title: req.t('incentives.sponsor.new'), ...(await formLocals(req, values)) },
         err.fields,
         values,
+        PROGRAMME_LABELS,
       );
     }
   });
@@ -209,6 +211,7 @@ export function sponsorRouter({ services, clock }: RouteDeps): Router {
         { title: programme.name, p: presentProgramme(programme, req), ...(await formLocals(req, values)) },
         err.fields,
         values,
+        PROGRAMME_LABELS,
       );
     }
   });
@@ -247,9 +250,9 @@ export function sponsorRouter({ services, clock }: RouteDeps): Router {
 
   // The sponsor records one due period of an award as paid (TeachBridge moves no money).
   router.post('/sponsor/awards/:id/paid', async (req, res) => {
-    const period = numberField(req.body, 'period');
+    const period = wholeNumber(field(req.body, 'period'));
     const id = String(req.params.id);
-    const programme = await services.awards.markPaid(actorCtx(req), id, Number.isInteger(period) ? period : -1);
+    const programme = await services.awards.markPaid(actorCtx(req), id, period ?? -1);
     req.flash('success', 'incentives.funded.recorded');
     res.redirect(303, `/sponsor/programmes/${programme}`);
   });

@@ -1,6 +1,5 @@
 // Builds the Express app from injected infrastructure. No side effects: connecting, listening and starting the
 // mail worker and the scheduler belong to server/index.ts (or to the test that needs them).
-import crypto from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import compression from 'compression';
@@ -9,7 +8,6 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { pinoHttp } from 'pino-http';
 import { csrfSync } from 'csrf-sync';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -17,13 +15,14 @@ import { AppError, isDatabaseUnavailable, LinkError, ValidationError } from './e
 import { DEFAULT_LOCALE, negotiateLocale, translator } from './i18n';
 import { SessionNotSavedError, SessionStore } from './sessionStore';
 import { housekeepingJobs, Scheduler, SESSION_COLLECTION, type Job } from './jobs';
-import type { Logger } from './logger';
+import { httpLogger, type Logger } from './logger';
 import { Notify } from './mail/notify';
 import { Outbox } from './mail/outbox';
 import type { MailTransport } from './mail/transport';
 import { MailWorker } from './mail/worker';
 import { errorList } from './middleware/forms';
 import { flashMiddleware } from './middleware/flash';
+import { multipartGate } from './middleware/uploads';
 import { localeMiddleware } from './middleware/locale';
 import { publicDir, viewsDir } from './paths';
 import { Passwords } from './auth/passwords';
@@ -55,7 +54,7 @@ import { Privacy } from './services/privacy';
 import { PersonalData } from './services/personalData';
 import path from 'node:path';
 import { createViewEngine } from './views/engine';
-import { mountRoutes } from '../routes';
+import { mountRoutes, uploadForms } from '../routes';
 import './db/connect'; // query sanitising settings apply to every app
 
 export interface AppDeps {
@@ -225,18 +224,7 @@ export function createApp(deps: AppDeps) {
   app.set('views', viewsDir);
   if (config.isProduction) app.enable('view cache');
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/public/') },
-    }),
-  );
+  app.use(httpLogger(logger));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -352,11 +340,11 @@ export function createApp(deps: AppDeps) {
   app.use(localeMiddleware(config.isProduction));
   app.use(flashMiddleware);
 
+  // Upload forms' bodies are parsed here, so their token is read from the body like every other form's.
+  app.use(multipartGate(uploadForms));
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    // Multipart forms (file uploads) carry the token in the query string: the body is parsed later, by the route.
-    getTokenFromRequest: (req) =>
-      ((req.body as Record<string, unknown> | undefined)?._csrf ??
-        (req.is('multipart/form-data') ? req.query._csrf : undefined)) as string | undefined,
+    // Only ever the body: a token in a URL would be kept by logs, history and Referer headers.
+    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
   });
   app.use((req, res, next) => {
     // Called by the `csrfToken` view helper, so only pages with a form create a session.

@@ -28,8 +28,21 @@ void i18n.init({
 
 export type Translate = TFunction;
 
+/**
+ * A field error may carry its parameters after the key (`validation.tooLong?max=100`, see withParams in
+ * server/middleware/forms.ts), so a limit travels with the error through re-renders and flash to the page.
+ */
 export function translator(locale: Locale): Translate {
-  return i18n.getFixedT(locale);
+  const fixed = i18n.getFixedT(locale);
+  const t = (key: unknown, options?: unknown) => {
+    if (typeof key === 'string' && key.includes('?')) {
+      const [bare = '', query = ''] = key.split('?', 2);
+      const params = Object.fromEntries(new URLSearchParams(query));
+      return fixed(bare, { ...params, ...(typeof options === 'object' ? options : {}) });
+    }
+    return (fixed as (k: unknown, o?: unknown) => string)(key, options);
+  };
+  return t as unknown as Translate;
 }
 
 export function isLocale(value: unknown): value is Locale {

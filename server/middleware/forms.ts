@@ -3,6 +3,11 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import type { FieldErrors } from '../errors';
 
+/** An error key with its parameters (`validation.tooLong?max=100`); every `t` reads them back. */
+export function withParams(key: string, params: Record<string, string | number>): string {
+  return `${key}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+}
+
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.output<S>> {
@@ -12,10 +17,21 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormR
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     // Messages in our schemas are catalogue keys; zod's own (type errors from tampered forms) map to a generic one.
-    errors[field] ??=
-      issue.message.includes('.') && !issue.message.includes(' ') ? issue.message : 'validation.invalid';
+    errors[field] ??= limitStated(issue) ?? (isKey(issue.message) ? issue.message : 'validation.invalid');
   }
   return { ok: false, errors };
+}
+
+const isKey = (message: string) => message.includes('.') && !message.includes(' ');
+
+/** "最多 100 字", "最多选 6 项": the generic too-long and too-many errors state their limit. */
+function limitStated(issue: z.core.$ZodIssue): string | null {
+  if (issue.code !== 'too_big' || (typeof issue.maximum !== 'number' && typeof issue.maximum !== 'bigint')) return null;
+  if (issue.origin === 'string' && issue.message === 'validation.tooLong')
+    return withParams('validation.maxLength', { max: Number(issue.maximum) });
+  if (issue.origin === 'array' && issue.message === 'validation.tooMany')
+    return withParams('validation.maxItems', { max: Number(issue.maximum) });
+  return null;
 }
 
 /** Strips secrets before a form's values go back into the page. */
@@ -26,19 +42,39 @@ export function echo(values: unknown, omit: string[] = ['password', 'currentPass
   );
 }
 
-/** Re-renders a form with status 422, its errors and the user's values. */
+/**
+ * Re-renders a form with status 422, its errors and the user's values. `labels` names the fields whose label is not
+ * `fields.<name>` in the catalogue (field name → catalogue key), so the summary can say which field is wrong.
+ */
 export function renderInvalid(
   res: Response,
   view: string,
   locals: Record<string, unknown>,
   errors: FieldErrors,
   values: unknown,
+  labels: Record<string, string> = {},
 ) {
-  res.status(422).render(view, { ...locals, errors, values: echo(values), errorList: errorList(res, errors) });
+  res.status(422).render(view, { ...locals, errors, values: echo(values), errorList: errorList(res, errors, labels) });
 }
 
-export function errorList(res: Response, errors: FieldErrors) {
-  return Object.entries(errors).map(([field, key]) => ({ field, message: res.locals.t(key) }));
+/** The error summary: one line per field, "学历：请从列表中选择。", each linking to its field. */
+export function errorList(res: Response, errors: FieldErrors, labels: Record<string, string> = {}) {
+  const t = res.locals.t;
+  return Object.entries(errors).map(([field, key]) => {
+    const message = t(key);
+    const label = fieldLabel(t, field, labels);
+    return { field, message: label ? t('forms.fieldError', { label, message }) : message };
+  });
+}
+
+/** A field's label: the form's own key for it, else `fields.<name>`; null when neither is in the catalogue. */
+function fieldLabel(t: Response['locals']['t'], field: string, labels: Record<string, string>): string | null {
+  for (const key of [labels[field], `fields.${field}`]) {
+    if (!key) continue;
+    const label = t(key);
+    if (label !== key) return label;
+  }
+  return null;
 }
 
 /**

@@ -24,6 +24,7 @@ import type { Events } from './events';
 import { posterOrganisation } from './postings';
 import { placementInReach } from './placements';
 import { STAGE_KEYS, SUBJECT_KEYS } from './taxonomy';
+import { cstDayStart, wholeNumber } from './formats';
 
 export interface MentorDeps {
   clock: Clock;
@@ -78,13 +79,13 @@ export class Mentors {
     const errors: Record<string, string> = {};
     const name = input.name.trim();
     const email = input.email.trim().toLowerCase();
-    const capacity = Number(input.capacity);
+    const capacity = wholeNumber(input.capacity);
     if (!name) errors.name = 'validation.required';
     if (!EMAIL.test(email)) errors.email = 'validation.email';
     if (!SUBJECT_KEYS.includes(input.subject)) errors.subject = 'validation.choose';
     if (!STAGE_KEYS.includes(input.stage)) errors.stage = 'validation.choose';
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10) errors.capacity = 'mentors.errors.capacity';
-    if (Object.keys(errors).length) throw new ValidationError(errors);
+    if (capacity === null || capacity < 1 || capacity > 10) errors.capacity = 'mentors.errors.capacity';
+    if (capacity === null || Object.keys(errors).length) throw new ValidationError(errors);
     try {
       const m = await Mentor.create({
         organisation: org._id,
@@ -237,13 +238,13 @@ export class Mentors {
       if (String(p.mentor) !== String(mentor._id)) throw new NotFoundError();
     } else if (String(p.teacher) !== who.actor.id) throw new NotFoundError();
     const errors: Record<string, string> = {};
-    const minutes = Number(input.minutes);
+    const minutes = wholeNumber(input.minutes);
     const kind = ACTIVITY_KINDS.find((k) => k === input.kind);
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(input.date) ? new Date(`${input.date}T00:00:00+08:00`) : null;
+    const date = cstDayStart(input.date);
     if (!kind) errors.kind = 'validation.choose';
-    if (!date || Number.isNaN(date.getTime()) || date > this.d.clock.now()) errors.date = 'mentors.errors.date';
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) errors.minutes = 'mentors.errors.minutes';
-    if (!kind || !date || Object.keys(errors).length) throw new ValidationError(errors);
+    if (!date || date > this.d.clock.now()) errors.date = 'mentors.errors.date';
+    if (minutes === null || minutes < 1 || minutes > 1440) errors.minutes = 'mentors.errors.minutes';
+    if (!kind || !date || minutes === null || Object.keys(errors).length) throw new ValidationError(errors);
     await MentorActivity.create({
       placement: p._id,
       mentor: p.mentor,

@@ -20,6 +20,7 @@ import type { Events } from './events';
 import { posterOrganisation } from './postings';
 import { postTypeYears } from './taxonomy';
 import { cstDate } from '../views/present';
+import { wholeNumber } from './formats';
 
 const DAY = 86_400_000;
 
@@ -473,11 +474,14 @@ export class Placements {
       const builtIn = CHECKLIST.some((c) => c.key === r.key);
       const label = builtIn ? '' : r.label.trim().slice(0, 60);
       if (r.drop || (!builtIn && !label && !r.days.trim())) return; // dropped, or an empty new row
-      const days = Number(r.days);
+      const days = wholeNumber(r.days);
       if (!builtIn && !label) errors[`label${i}`] = 'placements.template.errors.label';
-      if (r.days.trim() === '' || !Number.isInteger(days) || days < 0 || days > 365)
-        errors[`days${i}`] = 'placements.template.errors.days';
-      kept.push({ key: builtIn ? r.key : r.key || `own_${crypto.randomBytes(4).toString('hex')}`, label, days });
+      if (days === null || days < 0 || days > 365) errors[`days${i}`] = 'placements.template.errors.days';
+      kept.push({
+        key: builtIn ? r.key : r.key || `own_${crypto.randomBytes(4).toString('hex')}`,
+        label,
+        days: days ?? 0,
+      });
     });
     if (!kept.length) errors.template = 'placements.template.errors.empty';
     if (Object.keys(errors).length) throw new ValidationError(errors);

@@ -2,6 +2,7 @@
 import type { ReferralInput } from './referrals';
 import { hebeiUnits } from './regions';
 import { SUBJECT_KEYS, subjectNames } from './taxonomy';
+import { wholeNumber } from './formats';
 
 export const TEMPLATE_HEADERS = [
   '姓名',
@@ -73,18 +74,18 @@ export function readReferralRows(rows: string[][]): { row: number; input?: Refer
     const name = at(cells, '姓名');
     const email = at(cells, '邮箱').toLowerCase();
     const phone = at(cells, '手机');
-    const year = Number(at(cells, '毕业年份'));
+    const year = wholeNumber(at(cells, '毕业年份'));
     const degreeText = at(cells, '学历');
     const subjects = split(at(cells, '任教学科')).map((s) => ({ s, key: subjectKey(s) }));
     const regions = split(at(cells, '意向地区')).map((s) => ({ s, code: unitCode(s) }));
     if (!name) errors.push('referrals.import.errors.name');
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push('referrals.import.errors.email');
     if (phone && !/^1[3-9]\d{9}$/.test(phone)) errors.push('referrals.import.errors.phone');
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) errors.push('referrals.import.errors.year');
+    if (year === null || year < 2000 || year > 2100) errors.push('referrals.import.errors.year');
     if (degreeText && !DEGREES[degreeText]) errors.push('referrals.import.errors.degree');
     if (subjects.some((x) => !x.key)) errors.push('referrals.import.errors.subject');
     if (regions.some((x) => !x.code)) errors.push('referrals.import.errors.region');
-    if (errors.length > 0) return { row, errors };
+    if (errors.length > 0 || year === null) return { row, errors };
     return {
       row,
       errors,

@@ -15,6 +15,10 @@ import { askForReview, decideReview, move, posterOrganisation, type Updatable } 
 import { findPlace, type Place } from './regions';
 import { documentTerms } from './search';
 import { isShortage, postTypeName, stageName, subject as subjectOf, subjectNames } from './taxonomy';
+import { yearsAfter } from './formats';
+
+/** A deadline further ahead than this is a typo (2029 for 2027), and would keep a post open for years. */
+const MAX_DEADLINE_YEARS = 2;
 
 export interface VacancyInput {
   title: string;
@@ -171,6 +175,8 @@ export class Vacancies {
     }
     if (!deadline) errors.deadline = 'vacancies.errors.deadline';
     else if (deadline <= this.d.clock.now()) errors.deadline = 'vacancies.errors.deadlinePast';
+    else if (deadline > yearsAfter(this.d.clock.now(), MAX_DEADLINE_YEARS))
+      errors.deadline = 'vacancies.errors.deadlineTooFar';
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     return { school: school!, place: place!, deadline: deadline! };
   }

@@ -12,6 +12,20 @@ function localeOf(options: HelperOptions) {
   return isLocale(locale) ? locale : 'zh-CN';
 }
 
+const ATTRS = ['min', 'max', 'step', 'minlength', 'maxlength', 'inputmode', 'required'] as const;
+
+function fieldRule(field: Record<string, unknown>, options: HelperOptions): Record<string, unknown> {
+  const rules = (options.data as { root?: { rules?: Record<string, Record<string, unknown>> } })?.root?.rules;
+  const name = typeof field?.name === 'string' ? field.name : '';
+  const fromSchema = (rules && Object.hasOwn(rules, name) ? rules[name] : undefined) ?? {};
+  const merged: Record<string, unknown> = { ...fromSchema };
+  for (const a of ATTRS) if (field?.[a] !== undefined && field[a] !== null) merged[a] = field[a];
+  // Only number inputs take min/max/step; a date or text field's rule does not leak onto them.
+  if (field?.type !== 'number') for (const a of ['min', 'max', 'step'] as const) if (!(a in field)) delete merged[a];
+  if (field?.type === 'number' || field?.type === 'date' || field?.type === 'select') delete merged.inputmode;
+  return merged;
+}
+
 export const helpers = {
   t(key: string, options: HelperOptions) {
     return translator(localeOf(options))(key, options.hash as Record<string, unknown>);
@@ -49,6 +63,24 @@ export const helpers = {
     return new Handlebars.SafeString(JSON.stringify(data).replace(/</g, '\\u003c'));
   },
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
+  /**
+   * The attributes of a form field's control: what the partial was given (min, max, maxlength, inputmode, step,
+   * required), else what the page's form schema says for that field (`rules`, from formRules in routes/schemas.ts).
+   */
+  fieldAttrs(field: Record<string, unknown>, options: HelperOptions) {
+    const merged = fieldRule(field, options);
+    const escape = Handlebars.Utils.escapeExpression;
+    const html = ATTRS.filter(
+      (a) => merged[a] !== undefined && merged[a] !== null && merged[a] !== false && merged[a] !== '',
+    )
+      .map((a) => (merged[a] === true ? ` ${a}` : ` ${a}="${escape(String(merged[a]))}"`))
+      .join('');
+    return new Handlebars.SafeString(html);
+  },
+  /** Whether a form field is required, by the partial's parameter or the page's form schema. */
+  fieldRequired(field: Record<string, unknown>, options: HelperOptions) {
+    return Boolean(fieldRule(field, options).required);
+  },
   /** Plain text with its web addresses as links; everything is escaped before anything is marked up. */
   linkify(text: unknown) {
     const escape = Handlebars.Utils.escapeExpression;

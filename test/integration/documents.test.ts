@@ -17,7 +17,7 @@ const candidate = () => makeCandidate(t, '赵丽');
 
 async function upload(agent: ReturnType<typeof t.agent>, data: Buffer, name: string, kind = 'cv') {
   const token = csrfFrom((await agent.get('/me/profile')).text);
-  return agent.post(`/me/documents?_csrf=${token}`).field('kind', kind).attach('file', data, name);
+  return agent.post('/me/documents').field('_csrf', token).field('kind', kind).attach('file', data, name);
 }
 
 describe('documents', () => {
@@ -49,7 +49,7 @@ describe('documents', () => {
     expect(big.status).toBe(413);
     expect(big.text).toContain('文件超过 5 MB');
     expect((await CandidateProfile.findOne({ user: user._id }).lean())!.documents).toEqual([]);
-    // Without the token in the query, the upload is refused as a forged request.
+    // Without the token, the upload is refused as a forged request.
     expect((await agent.post('/me/documents').field('kind', 'cv').attach('file', PDF, 'cv.pdf')).status).toBe(403);
   });
 

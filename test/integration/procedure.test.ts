@@ -48,7 +48,8 @@ describe('scores and cut-offs', () => {
     const token = csrfFrom(page.text);
     const rows = apps.map((a, i) => `${applicationRef(a.id)},${[92, 88.5, 88.5, 70, 60][i]},`);
     const bad = await agent
-      .post(`/manage/vacancies/${vacancy._id}/scores?_csrf=${token}`)
+      .post(`/manage/vacancies/${vacancy._id}/scores`)
+      .field('_csrf', token)
       .attach(
         'sheet',
         Buffer.from(
@@ -72,7 +73,8 @@ describe('scores and cut-offs', () => {
     ).toBe(403);
 
     const good = await agent
-      .post(`/manage/vacancies/${vacancy._id}/scores?_csrf=${token}`)
+      .post(`/manage/vacancies/${vacancy._id}/scores`)
+      .field('_csrf', token)
       .attach('sheet', Buffer.from(`\uFEFF报名编号,笔试成绩,面试成绩\n${rows.join('\n')}`), 'scores.csv');
     expect(good.status).toBe(303);
 

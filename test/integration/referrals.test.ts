@@ -32,7 +32,7 @@ const referralForm = (email: string, extra: Record<string, string> = {}) => ({
 
 async function importCsv(agent: ReturnType<typeof t.agent>, data: Buffer) {
   const token = csrfFrom((await agent.get('/partner/referrals')).text);
-  return agent.post(`/partner/referrals/import?_csrf=${token}`).attach('file', data, 'graduates.csv');
+  return agent.post('/partner/referrals/import').field('_csrf', token).attach('file', data, 'graduates.csv');
 }
 
 describe('invitations', () => {

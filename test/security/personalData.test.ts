@@ -17,7 +17,7 @@ const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100, 0x20), B
 async function candidateWithApplication() {
   const { user, agent } = await makeCandidate(t, '沈清');
   const token = csrfFrom((await agent.get('/me/profile')).text);
-  await agent.post(`/me/documents?_csrf=${token}`).field('kind', 'cv').attach('file', PDF, '沈清简历.pdf');
+  await agent.post('/me/documents').field('_csrf', token).field('kind', 'cv').attach('file', PDF, '沈清简历.pdf');
   const school = await makeOrg({ county: '130722' });
   const staff = await makeUser({ role: 'staff', org: school._id });
   const vacancy = await makeOpenVacancy(school);

@@ -136,11 +136,12 @@ export class Referrals {
     const invitation = await this.invite({ _id: id, name: input.name, email, partnerName: org.name }, ctx.actor.locale);
     try {
       await Referral.create({
+        // The graduate's details first: who referred them is the actor's, whatever the input carries.
+        ...input,
         _id: id,
         partner: org._id,
         partnerName: org.name,
         referredBy: ctx.actor.id,
-        ...input,
         email,
         ...invitation,
       });

@@ -3,7 +3,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import multer from 'multer';
 import QRCode from 'qrcode';
-import { limiter } from '../server/middleware/rateLimit';
+import { byAccount, byAddress, limiter } from '../server/middleware/rateLimit';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ForbiddenError, ValidationError } from '../server/errors';
@@ -228,7 +228,16 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
 
   router.post(
     '/d/:id/:sig',
-    limiter('signup', config.rateLimits.signup, config.rateLimits.windowMs, clock),
+    // A drive signs up a lecture hall from one network: per address and drive, with room for hundreds, and per
+    // account as everywhere.
+    limiter(
+      'signup-drive',
+      config.rateLimits.drive,
+      config.rateLimits.windowMs,
+      clock,
+      (req) => `${byAddress(req)}|${String(req.params.id)}`,
+    ),
+    limiter('signup-account', config.rateLimits.signup, config.rateLimits.windowMs, clock, byAccount),
     async (req, res, next) => {
       const drive = await referrals.drive(String(req.params.id), String(req.params.sig), config.sessionSecret);
       const form = parseForm(driveSchema, req.body);

@@ -414,13 +414,23 @@ export class Referrals {
     drive: { _id: Types.ObjectId; issuer: Types.ObjectId; issuerName: string },
     input: { name: string; email: string; password: string; graduationYear: number; consent: Consent; locale: Locale },
   ) {
+    // As long whether or not the address already had an account.
+    await accounts.evenly('signup:drive', () => this.registerAtDrive(ctx, accounts, drive, input));
+  }
+
+  private async registerAtDrive(
+    ctx: Ctx,
+    accounts: Accounts,
+    drive: { _id: Types.ObjectId; issuer: Types.ObjectId; issuerName: string },
+    input: { name: string; email: string; password: string; graduationYear: number; consent: Consent; locale: Locale },
+  ): Promise<boolean> {
     const email = input.email.toLowerCase();
-    const { created, userId } = await accounts.registerUser(
+    const { created, userId } = await accounts.createOrTell(
       ctx,
       { name: input.name, email, password: input.password, locale: input.locale },
       { role: 'candidate' },
     );
-    if (!created || !userId) return;
+    if (!created || !userId) return false;
     const now = this.d.clock.now();
     try {
       await Referral.create({
@@ -442,6 +452,7 @@ export class Referrals {
       if (!isDuplicateKey(err)) throw err; // already referred by this partner: that referral stands
     }
     await this.d.events.record(ctx, 'referral.drive_signup', { type: 'Announcement', id: String(drive._id) });
+    return true;
   }
 
   /** The graduate says no thanks: the link is used up and the partner sees "declined". */

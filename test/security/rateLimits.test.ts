@@ -123,7 +123,7 @@ describe('sign-in', () => {
       statuses.push((await postFrom('203.0.113.30', '/login', { email: user.email, password: TEST_PASSWORD })).status);
     }
     expect(statuses.filter((s) => s !== 303)).toEqual([]);
-  });
+  }, 120_000);
 
   it('when one account’s password is guessed from many addresses, then the account limit answers 429, even to the right password', async () => {
     const user = await makeUser();

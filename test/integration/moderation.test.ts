@@ -156,6 +156,10 @@ describe('what the public sees was approved', () => {
     // The coordinator covering the school sees it in their queue, with the text.
     expect((await zhangjiakou.get('/coordinator/reviews')).text).toContain(`/coordinator/reviews/vacancies/${id}`);
     expect((await zhangjiakou.get(`/coordinator/reviews/vacancies/${id}`)).text).toContain(FRAUD);
+    // Once a coordinator approves (here: to show that what is approved is what every public view then shows).
+    await submitForm(zhangjiakou, `/coordinator/reviews/vacancies/${id}`, { decision: 'approve', comment: '' });
+    expect((await anonymous.get(`/jobs/${id}`)).text).toContain(FRAUD);
+    expect((await anonymous.get('/api/v1/vacancies?county=130722')).text).toContain(`/jobs/${id}`);
     await t.deliver();
   });
 

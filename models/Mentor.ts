@@ -12,6 +12,8 @@ const mentorSchema = new Schema(
     /** How many mentees at once; enforced by the slot claims in MentorSlot. */
     capacity: { type: Number, required: true, min: 1, max: 10 },
     active: { type: Boolean, default: true },
+    /** Part of the signed link's text: raising it withdraws every link sent so far (server/services/mentors.ts). */
+    linkVersion: { type: Number, default: 0 },
   },
   { timestamps: true },
 );

@@ -4,7 +4,7 @@ import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireUser, safeReturnTo, requestCtx, actorCtx } from '../server/middleware/guards';
-import { byAddressAndEmail, limiter } from '../server/middleware/rateLimit';
+import { byAccount, limiter } from '../server/middleware/rateLimit';
 import type { Actor } from '../server/services/actor';
 import { confirmPasswords, email, formRules, locale, newPassword, privacyConsent, text } from './schemas';
 import { APPLICATION_MAIL } from '../models/User';
@@ -88,7 +88,12 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     });
   });
 
-  router.post('/register', limiter('signup', config.rateLimits.signup, windowMs, clock), async (req, res) => {
+  // Per address on this form, and per account (each try for a taken address emails its owner).
+  const signupLimits = [
+    limiter('signup', config.rateLimits.signup, windowMs, clock),
+    limiter('signup-account', config.rateLimits.signup, windowMs, clock, byAccount),
+  ];
+  router.post('/register', ...signupLimits, async (req, res) => {
     const form = parseForm(registerSchema, req.body);
     if (!form.ok)
       return renderInvalid(
@@ -117,10 +122,12 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     });
   });
 
+  // Only failed sign-ins count: a class signing in on one network, or a user signing in often, is never held up.
   const loginLimits = [
-    limiter('login', config.rateLimits.login, windowMs, clock, byAddressAndEmail),
+    // Per account, from any address: guessing one password is slow however many machines try.
+    limiter('login', config.rateLimits.login, windowMs, clock, byAccount, { onlyFailures: true }),
     // A wider net per address, against one machine trying many accounts.
-    limiter('login-address', config.rateLimits.login * 10, windowMs, clock),
+    limiter('login-address', config.rateLimits.login * 10, windowMs, clock, undefined, { onlyFailures: true }),
   ];
   router.post('/login', ...loginLimits, (req, res, next) => {
     const form = parseForm(loginSchema, req.body);
@@ -184,7 +191,11 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
     res.render('pages/account/forgot', { title: req.t('auth.forgot.title'), values: {} });
   });
 
-  router.post('/password/forgot', limiter('reset', config.rateLimits.reset, windowMs, clock), async (req, res) => {
+  const forgotLimits = [
+    limiter('reset', config.rateLimits.reset, windowMs, clock),
+    limiter('reset-account', config.rateLimits.reset, windowMs, clock, byAccount),
+  ];
+  router.post('/password/forgot', ...forgotLimits, async (req, res) => {
     const form = parseForm(forgotSchema, req.body);
     if (!form.ok)
       return renderInvalid(res, 'pages/account/forgot', { title: req.t('auth.forgot.title') }, form.errors, req.body);
@@ -206,7 +217,7 @@ export function accountRouter({ services, config, auth, clock }: RouteDeps): Rou
 
   router.post(
     '/password/reset/:token',
-    limiter('reset', config.rateLimits.reset, windowMs, clock),
+    limiter('reset-token', config.rateLimits.reset, windowMs, clock),
     async (req, res) => {
       const form = parseForm(resetSchema, req.body);
       if (!form.ok)

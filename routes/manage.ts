@@ -6,7 +6,7 @@ import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid, withParams } from '../server/middleware/forms';
 import { cstDayStart } from '../server/services/formats';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
-import { placeOptionGroups } from '../server/services/regions';
+import { placeLabel } from '../server/services/regions';
 import { CERTIFICATE_KEYS, options, POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS } from '../server/services/taxonomy';
 import { STAFF_SORTS, type StaffVacancyFilters, type VacancyInput } from '../server/services/vacancies';
 import { presentStaffVacancies } from '../server/views/vacancies';
@@ -38,8 +38,8 @@ const keys = (list: readonly string[]) => list as [string, ...string[]];
 
 export const vacancySchema = z.object({
   title: text(80),
+  // No location field: a vacancy is where its school is (derived by the service; a posted countyCode is ignored).
   schoolId: objectId,
-  countyCode: z.string('validation.choose').regex(/^\d{6}$/, 'validation.choose'),
   stage: z.enum(keys(STAGE_KEYS), 'validation.choose'),
   subject: z.enum(keys(SUBJECT_KEYS), 'validation.choose'),
   postType: z.enum(keys(POST_TYPE_KEYS), 'validation.choose'),
@@ -111,7 +111,6 @@ function vacancyValues(v: VacancyDoc) {
   return {
     title: v.title,
     schoolId: String(v.school),
-    countyCode: v.countyCode,
     stage: v.stage,
     subject: v.subject,
     postType: v.postType,
@@ -164,15 +163,15 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
   const { vacancies, announcements } = services;
   router.use(requireRole('staff'));
 
-  async function vacancyFormLocals(req: Request, values: Record<string, unknown>) {
+  async function vacancyFormLocals(req: Request) {
     const { org } = await vacancies.listForStaff(actorOf(req));
     const [schools, drives] = await Promise.all([vacancies.hiringOptions(org), vacancies.announcementOptions(org)]);
     return {
-      schools: schools.map((s) => ({ value: String(s._id), label: s.name })),
-      // Vacancies are in Hebei.
-      counties: placeOptionGroups(req.locale, typeof values.countyCode === 'string' ? values.countyCode : undefined, {
-        hebeiOnly: true,
-      }),
+      // Each school is named with its place: the vacancy's location follows the school chosen.
+      schools: schools.map((s) => ({
+        value: String(s._id),
+        label: `${s.name} · ${placeLabel(s.countyCode, req.locale)}`,
+      })),
       drives: drives.map((a) => ({ value: String(a._id), label: a.title })),
       stages: options('stages', req.locale),
       subjects: options('subjects', req.locale),
@@ -228,10 +227,13 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
   });
 
   router.get('/vacancies/new', async (req, res) => {
-    const values = { education: 'bachelor', pipeline: 'open_recruitment', headcount: '1' };
+    const locals = await vacancyFormLocals(req);
+    // A school posting for itself has one choice, already made: itself.
+    const only = locals.schools.length === 1 ? locals.schools[0]!.value : '';
+    const values = { education: 'bachelor', pipeline: 'open_recruitment', headcount: '1', schoolId: only };
     res.render('pages/manage/vacancy-form', {
       title: req.t('manage.vacancies.new'),
-      ...(await vacancyFormLocals(req, values)),
+      ...locals,
       values,
     });
   });
@@ -249,7 +251,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
       renderInvalid(
         res,
         'pages/manage/vacancy-form',
-        { title, ...(await vacancyFormLocals(req, req.body)) },
+        { title, ...(await vacancyFormLocals(req)) },
         err.fields,
         req.body,
         VACANCY_LABELS,
@@ -273,7 +275,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
     res.render('pages/manage/vacancy-form', {
       title: req.t('manage.vacancies.edit'),
       editing: presentVacancy(vacancy, req.locale, clock.now()),
-      ...(await vacancyFormLocals(req, values)),
+      ...(await vacancyFormLocals(req)),
       values,
     });
   });
@@ -295,7 +297,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
         {
           title: req.t('manage.vacancies.edit'),
           editing: presentVacancy(vacancy, req.locale, clock.now()),
-          ...(await vacancyFormLocals(req, req.body)),
+          ...(await vacancyFormLocals(req)),
         },
         err.fields,
         req.body,
@@ -408,8 +410,8 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
     try {
       const form = parseForm(announcementSchema, req.body);
       if (!form.ok) throw new ValidationError(form.errors);
-      await announcements.update(actorCtx(req), id, toAnnouncementInput(form.data));
-      req.flash('success', 'manage.saved');
+      const { backToReview } = await announcements.update(actorCtx(req), id, toAnnouncementInput(form.data));
+      req.flash(backToReview ? 'info' : 'success', backToReview ? 'manage.announcements.backToReview' : 'manage.saved');
       res.redirect(303, `/manage/announcements/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) return next(err);

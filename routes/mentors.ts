@@ -60,6 +60,7 @@ export function mentorsRouter({ services, clock }: RouteDeps): Router {
       title: req.t('mentors.title'),
       mentors: list.map((m) => ({
         ...m,
+        id: String(m._id),
         subjectName: subjectName(m.subject, req.locale),
         stageName: stageName(m.stage, req.locale),
       })),
@@ -83,6 +84,19 @@ export function mentorsRouter({ services, clock }: RouteDeps): Router {
       return renderList(req, res, values, err.fields, 422);
     }
     req.flash('success', 'mentors.registered');
+    res.redirect(303, '/manage/mentors');
+  });
+
+  // The school withdraws a mentor's link (links sent so far stop working), or the mentor stops mentoring.
+  router.post('/manage/mentors/:id/revoke-link', requireRole('staff'), async (req, res) => {
+    await mentors.revokeLink(actorCtx(req), String(req.params.id));
+    req.flash('success', 'mentors.link.revoked');
+    res.redirect(303, '/manage/mentors');
+  });
+
+  router.post('/manage/mentors/:id/deactivate', requireRole('staff'), async (req, res) => {
+    await mentors.deactivate(actorCtx(req), String(req.params.id));
+    req.flash('success', 'mentors.link.deactivated');
     res.redirect(303, '/manage/mentors');
   });
 

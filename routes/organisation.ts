@@ -5,7 +5,7 @@ import type { RouteDeps } from '.';
 import { ValidationError } from '../server/errors';
 import { parseForm, renderInvalid } from '../server/middleware/forms';
 import { actorOf, requireRole, requestCtx, actorCtx } from '../server/middleware/guards';
-import { limiter } from '../server/middleware/rateLimit';
+import { byAccount, limiter } from '../server/middleware/rateLimit';
 import { placeOptionGroups } from '../server/services/regions';
 import { ALLIANCES, ORG_KINDS, SPONSOR_TYPES } from '../models/Organisation';
 import { confirmPasswords, email, many, newPassword, optionalText, phone, privacyConsent, text } from './schemas';
@@ -78,7 +78,8 @@ export function organisationRouter({ services, config, clock }: RouteDeps): Rout
 
   router.post(
     '/register/organisation',
-    limiter('signup', config.rateLimits.signup, config.rateLimits.windowMs, clock),
+    limiter('signup-organisation', config.rateLimits.signup, config.rateLimits.windowMs, clock),
+    limiter('signup-account', config.rateLimits.signup, config.rateLimits.windowMs, clock, byAccount),
     async (req, res, next) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const ctx = requestCtx(req);

@@ -2,7 +2,7 @@
 // And the graduate's side: the invitation link and their referrals.
 import { Router, type Request, type RequestHandler } from 'express';
 import QRCode from 'qrcode';
-import { limiter } from '../server/middleware/rateLimit';
+import { byAccount, byAddress, limiter } from '../server/middleware/rateLimit';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
 import { ConflictError, ForbiddenError, ValidationError } from '../server/errors';
@@ -275,7 +275,16 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
 
   router.post(
     '/d/:id/:sig',
-    limiter('signup', config.rateLimits.signup, config.rateLimits.windowMs, clock),
+    // A drive signs up a lecture hall from one network: per address and drive, with room for hundreds, and per
+    // account as everywhere.
+    limiter(
+      'signup-drive',
+      config.rateLimits.drive,
+      config.rateLimits.windowMs,
+      clock,
+      (req) => `${byAddress(req)}|${String(req.params.id)}`,
+    ),
+    limiter('signup-account', config.rateLimits.signup, config.rateLimits.windowMs, clock, byAccount),
     async (req, res, next) => {
       const drive = await referrals.drive(String(req.params.id), String(req.params.sig), config.sessionSecret);
       const form = parseForm(driveSchema, req.body);

@@ -447,7 +447,6 @@ async function seedPostings(ids: Map<string, Types.ObjectId>, now: Date) {
       const input: VacancyInput = {
         title: `${stageName(stage, 'zh-CN')}${subjectName(subject, 'zh-CN')}教师`,
         schoolId: String(school._id),
-        countyCode: school.countyCode,
         stage,
         subject,
         postType,

@@ -466,7 +466,6 @@ export async function seedHistory(ids: Map<string, Types.ObjectId>, now: Date, p
     const input: VacancyInput = {
       title: `${stageName(stage, 'zh-CN')}${subjectName(subject, 'zh-CN')}教师`,
       schoolId: String(school._id),
-      countyCode: school.countyCode,
       stage,
       subject,
       postType,

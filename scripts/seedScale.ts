@@ -1149,7 +1149,6 @@ class ScaleSeed {
     const input: VacancyInput = {
       title: '初中英语教师',
       schoolId: String(school._id),
-      countyCode: school.place.countyCode,
       stage: 'junior',
       subject: 'english',
       postType: 'established',
@@ -1277,7 +1276,6 @@ class ScaleSeed {
     const input: VacancyInput = {
       title,
       schoolId: String(school._id),
-      countyCode: place.countyCode,
       stage,
       subject,
       postType,

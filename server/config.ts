@@ -54,6 +54,8 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN: intFrom(10),
   RATE_LIMIT_SIGNUP: intFrom(10),
   RATE_LIMIT_RESET: intFrom(5),
+  /** Sign-ups per address through one campus drive's form: a lecture hall on one network signs up at once. */
+  RATE_LIMIT_DRIVE: intFrom(500),
   MAIL_POLL_MS: intFrom(2000),
   /** How long a sending attempt is held before another instance may retry it (longer than the SMTP timeouts). */
   MAIL_LEASE_MS: intFrom(60_000),
@@ -92,6 +94,7 @@ export interface Config {
     readonly login: number;
     readonly signup: number;
     readonly reset: number;
+    readonly drive: number;
     readonly windowMs: number;
   };
   readonly mailPollMs: number;
@@ -162,6 +165,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       login: e.RATE_LIMIT_LOGIN,
       signup: e.RATE_LIMIT_SIGNUP,
       reset: e.RATE_LIMIT_RESET,
+      drive: e.RATE_LIMIT_DRIVE,
       windowMs: 15 * 60 * 1000,
     },
     mailPollMs: e.MAIL_POLL_MS,

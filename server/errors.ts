@@ -40,7 +40,7 @@ export class BadRequestError extends AppError {
 
 /** An emailed link that cannot be used (unknown, expired or already used): shown as its own page. */
 export class LinkError extends AppError {
-  constructor(messageKey: 'tokens.invalid' | 'tokens.expired' | 'tokens.used') {
+  constructor(messageKey: 'tokens.invalid' | 'tokens.expired' | 'tokens.used' | 'tokens.revoked' | 'tokens.ended') {
     super(400, messageKey);
   }
 }

@@ -46,13 +46,19 @@ export class Notify {
   }
 
   /** Sign-up with an address that already has an account: tell its owner, not the person signing up. */
-  accountExists(person: Person, hourKey: string) {
+  accountExists(person: Person, hourKey: string, reset: { secret: string; tokenId: string }) {
     return this.outbox.enqueue({
       dedupeKey: `account-exists:${person.email}:${hourKey}`,
       template: 'accountExists',
       locale: person.locale,
       to: person.email,
-      data: { name: person.name, loginLink: this.link('/login'), resetLink: this.link('/password/forgot') },
+      // The reset link works at once (a password-reset token), for an owner who forgot they had signed up.
+      data: {
+        name: person.name,
+        loginLink: this.link('/login'),
+        resetLink: this.link(`/password/reset/${reset.secret}`),
+      },
+      guard: { model: 'Token', id: reset.tokenId },
     });
   }
 

@@ -61,18 +61,32 @@ export class MongoRateLimitStore implements Store {
 /** The client's address, with IPv6 grouped by /56 as express-rate-limit advises. */
 export const byAddress = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
-/** Address plus the account being tried: colleagues behind one school NAT do not lock each other out. */
-export const byAddressAndEmail = (req: Request) => {
+const emailOf = (req: Request) => {
   const email = (req.body as Record<string, unknown> | undefined)?.email;
-  return `${byAddress(req)}|${typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : ''}`;
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : '';
 };
 
+/**
+ * The account being tried, from wherever: guessing one account's password from many addresses is still limited.
+ * A body without an address falls back to the client's address, so such requests do not share one counter.
+ */
+export const byAccount = (req: Request) => {
+  const email = emailOf(req);
+  return email ? `account|${email}` : `address|${byAddress(req)}`;
+};
+
+/**
+ * A limiter counts POSTs per key in fixed windows. Each form has its own name, so a key by address is per address
+ * and form (a campus drive's hall signing up does not use up the sign-in or organisation forms of its network).
+ * `onlyFailures`: answers below 400 (a successful sign-in redirects with 303) are given back, so they never count.
+ */
 export function limiter(
   name: string,
   limit: number,
   windowMs: number,
   clock: Clock,
   keyGenerator: (req: Request) => string = byAddress,
+  options: { onlyFailures?: boolean } = {},
 ): RequestHandler {
   return rateLimit({
     keyGenerator,
@@ -80,6 +94,7 @@ export function limiter(
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    skipSuccessfulRequests: options.onlyFailures ?? false,
     // Only attempts count; reading the form does not.
     skip: (req) => req.method !== 'POST',
     store: new MongoRateLimitStore(name, clock),

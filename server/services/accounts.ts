@@ -8,6 +8,7 @@ import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { Passwords } from '../auth/passwords';
+import { EvenTiming } from '../auth/timing';
 import { Token, TokenUse, type TokenPurpose } from '../../models/Token';
 import { Organisation } from '../../models/Organisation';
 import { User, type APPLICATION_MAIL } from '../../models/User';
@@ -37,6 +38,7 @@ export interface NewUser {
 }
 
 export class Accounts {
+  private readonly timing = new EvenTiming();
   constructor(private readonly d: AccountDeps) {}
 
   /** Stores a one-time token by the hash of its secret (write its email intent first: see mail/outbox.ts). */
@@ -98,13 +100,43 @@ export class Accounts {
       id?: Types.ObjectId;
     },
   ): Promise<{ created: boolean; userId: Types.ObjectId | null }> {
+    return this.timing.run(`signup:${extra.role}`, () => this.createOrTell(ctx, input, extra));
+  }
+
+  /**
+   * Runs a sign-up workflow that creates an account with createOrTell (and more when it did), so that it takes as
+   * long whether or not the address already had an account.
+   */
+  evenly<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.timing.run(key, work);
+  }
+
+  /** registerUser without its own timing floor, for workflows that run it inside evenly(). */
+  async createOrTell(
+    ctx: Ctx,
+    input: NewUser,
+    extra: {
+      role: 'candidate' | 'staff';
+      organisation?: Types.ObjectId | null;
+      membership?: 'active' | 'pending' | null;
+      id?: Types.ObjectId;
+    },
+  ): Promise<{ created: boolean; userId: Types.ObjectId | null }> {
     const email = input.email.toLowerCase();
     const existing = await User.findOne({ email }).lean();
+    // Both branches spend the same work (the password is hashed, two records are written, one email is queued), so
+    // the time taken does not tell whether the address has an account (test/security/timing.test.ts measures it).
+    const passwordHash = await this.d.passwords.hash(input.password);
     if (existing) {
+      const resetSecret = newSecret();
+      const resetId = hashSecret(resetSecret);
       await this.d.notify.accountExists(
         { email, name: existing.name, locale: existing.locale ?? input.locale },
         this.d.clock.now().toISOString().slice(0, 13),
+        { secret: resetSecret, tokenId: resetId },
       );
+      await this.saveToken(resetId, 'password_reset', { email, user: existing._id }, RESET_TTL_MS);
+      await this.d.events.record(ctx, 'user.registration_repeated', { type: 'User', id: String(existing._id) });
       this.d.outbox.nudge();
       return { created: false, userId: null };
     }
@@ -118,7 +150,7 @@ export class Accounts {
         _id: userId,
         email,
         name: input.name,
-        passwordHash: await this.d.passwords.hash(input.password),
+        passwordHash,
         role: extra.role,
         locale: input.locale,
         organisation: extra.organisation ?? null,
@@ -154,6 +186,15 @@ export class Accounts {
 
   /** Checks credentials. Returns the user, or null with the same cost whether or not the address exists. */
   async authenticate(email: string, password: string) {
+    // A refusal answers at the same floor whether or not the address exists; a success answers at once.
+    return this.timing.run(
+      'signin',
+      () => this.check(email, password),
+      (user) => user === null,
+    );
+  }
+
+  private async check(email: string, password: string) {
     const user = await User.findOne({ email: email.toLowerCase() }).lean();
     if (!user) return this.d.passwords.verifyNobody(password).then(() => null);
     const ok = await this.d.passwords.verify(user.passwordHash, password);
@@ -166,8 +207,16 @@ export class Accounts {
   }
 
   async requestPasswordReset(ctx: Ctx, email: string): Promise<void> {
+    await this.timing.run('reset', () => this.sendReset(ctx, email));
+  }
+
+  private async sendReset(ctx: Ctx, email: string): Promise<boolean> {
     const user = await User.findOne({ email: email.toLowerCase() }).lean();
-    if (!user) return; // same answer as for a real account
+    if (!user) {
+      // Same answer as for a real account, after about the same work (a record written): the request is audited.
+      await this.d.events.record(ctx, 'user.password_reset_unknown', { type: 'User', id: 'unknown' });
+      return false;
+    }
     const secret = newSecret();
     const id = hashSecret(secret);
     await this.d.notify.passwordReset(
@@ -178,6 +227,7 @@ export class Accounts {
     await this.saveToken(id, 'password_reset', { email: user.email, user: user._id }, RESET_TTL_MS);
     await this.d.events.record(ctx, 'user.password_reset_requested', { type: 'User', id: String(user._id) });
     this.d.outbox.nudge();
+    return true;
   }
 
   async resetPassword(ctx: Ctx, secret: string, password: string): Promise<void> {

@@ -2,11 +2,11 @@
 // reviewed like vacancies before they go public.
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { Announcement, type AnnouncementDoc } from '../../models/Announcement';
-import type { PHASES, PROGRAMMES } from '../../models/Posting';
+import { transition, type PHASES, type PROGRAMMES } from '../../models/Posting';
 import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
@@ -72,16 +72,40 @@ export class Announcements {
     return Announcement.find({ issuer: org._id }).sort({ updatedAt: -1 }).limit(200).lean<AnnouncementDoc[]>();
   }
 
-  async update(ctx: Ctx & { actor: Actor }, id: string, input: AnnouncementInput): Promise<void> {
+  /**
+   * Saves the staff's changes. An open announcement is public, and what the public sees was approved: a change to
+   * anything it shows takes it back to review (off the public pages until a coordinator approves it again).
+   */
+  async update(ctx: Ctx & { actor: Actor }, id: string, input: AnnouncementInput): Promise<{ backToReview: boolean }> {
     const a = await this.getForStaff(ctx.actor, id);
     if (!['draft', 'open'].includes(a.status)) throw new ForbiddenError('vacancies.errors.notEditable');
     const phases = this.check(input);
+    const next = { programme: input.programme, title: input.title, body: input.body, venue: input.venue, phases };
+    const shown = (p: { kind: string; start?: Date | null; end?: Date | null }[]) =>
+      p.map((x) => ({ kind: x.kind, start: x.start?.getTime() ?? null, end: x.end?.getTime() ?? null }));
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) =>
+      k === 'phases'
+        ? JSON.stringify(shown(a.phases)) !== JSON.stringify(shown(phases))
+        : (a as Record<string, unknown>)[k] !== next[k],
+    );
+    if (changed.length === 0) return { backToReview: false };
+    const backToReview = a.status === 'open';
+    if (backToReview && !transition(a.status, 'material_edit', 'staff'))
+      throw new ConflictError('postings.errors.notNow');
+    if (backToReview) await askForReview(this.d, 'announcement', { ...a, title: input.title }, a.issuerName);
     const result = await Announcement.updateOne(
       { _id: a._id, status: a.status, updatedAt: a.updatedAt },
-      { $set: { programme: input.programme, title: input.title, body: input.body, venue: input.venue, phases } },
+      { $set: { ...next, ...(backToReview ? { status: 'in_review' } : {}) } },
     );
     if (result.modifiedCount !== 1) throw new ValidationError({ _form: 'postings.errors.changedMeanwhile' });
-    await this.d.events.record(ctx, 'announcement.edited', { type: 'Announcement', id }, { status: a.status });
+    await this.d.events.record(
+      ctx,
+      'announcement.edited',
+      { type: 'Announcement', id },
+      { status: a.status, changed, backToReview },
+    );
+    if (backToReview) this.d.outbox.nudge();
+    return { backToReview };
   }
 
   async act(ctx: Ctx & { actor: Actor }, id: string, action: 'submit' | 'withdraw' | 'close' | 'cancel') {

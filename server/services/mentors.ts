@@ -3,7 +3,7 @@
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
 import { isLinkSignature, linkSignature } from '../crypto';
-import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, isDuplicateKey, LinkError, NotFoundError, ValidationError } from '../errors';
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import {
@@ -35,7 +35,10 @@ export interface MentorDeps {
   secret: string;
 }
 
-export const mentorSignature = (id: string, secret: string) => linkSignature(secret, 'mentor', id, 22);
+/** A mentor link signs the mentor and the link's version (version 0: the id alone, as links were first sent). */
+const signed = (id: string, version: number) => (version ? `${id}.${version}` : id);
+export const mentorSignature = (id: string, secret: string, version = 0) =>
+  linkSignature(secret, 'mentor', signed(id, version), 22);
 
 const OPEN_STATES = ['onboarding', 'active', 'suspended'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -178,7 +181,7 @@ export class Mentors {
         mentorId: String(mentor._id),
         other: p.teacherName,
         school: p.schoolName,
-        link: this.mentorLink(String(mentor._id)),
+        link: this.mentorLink(String(mentor._id), mentor.linkVersion ?? 0),
         template: 'mentorIntroMentor',
       },
     );
@@ -211,18 +214,50 @@ export class Mentors {
     );
   }
 
-  mentorLink(id: string): string {
-    return `${this.d.baseUrl}/mentoring/${id}/${mentorSignature(id, this.d.secret)}`;
+  mentorLink(id: string, version = 0): string {
+    return `${this.d.baseUrl}/mentoring/${id}/${mentorSignature(id, this.d.secret, version)}`;
   }
 
-  /** The mentor's own page, reached through the signed link of the introduction email. */
+  /**
+   * The mentor's own page, reached through the signed link of the introduction email. The link works only in its
+   * current version (the school can withdraw it) and while the mentor is active.
+   */
   async forMentorLink(id: string, signature: string) {
-    if (!Types.ObjectId.isValid(id) || !isLinkSignature(this.d.secret, 'mentor', id, signature, 22))
-      throw new NotFoundError();
-    const mentor = await Mentor.findById(id).lean<MentorDoc>();
+    const mentor = Types.ObjectId.isValid(id) ? await Mentor.findById(id).lean<MentorDoc>() : null;
     if (!mentor) throw new NotFoundError();
+    const version = mentor.linkVersion ?? 0;
+    if (!isLinkSignature(this.d.secret, 'mentor', signed(id, version), signature, 22)) {
+      for (let v = 0; v < version; v += 1)
+        if (isLinkSignature(this.d.secret, 'mentor', signed(id, v), signature, 22))
+          throw new LinkError('tokens.revoked');
+      throw new NotFoundError();
+    }
+    if (!mentor.active) throw new LinkError('tokens.ended');
     const mentees = await Placement.find({ mentor: mentor._id }).sort({ startDate: -1 }).lean<PlacementDoc[]>();
     return { mentor, mentees };
+  }
+
+  /** One of the school's mentors, for its staff; another school's is "not found". */
+  private async ownMentor(actor: Actor, id: string): Promise<MentorDoc> {
+    const org = await this.mentorSchool(actor);
+    const mentor = Types.ObjectId.isValid(id) ? await Mentor.findById(id).lean<MentorDoc>() : null;
+    if (!mentor || String(mentor.organisation) !== String(org._id)) throw new NotFoundError();
+    return mentor;
+  }
+
+  /** The school withdraws the mentor's link (lost, forwarded…): links sent so far stop working. */
+  async revokeLink(ctx: Ctx & { actor: Actor }, id: string) {
+    const mentor = await this.ownMentor(ctx.actor, id);
+    await Mentor.updateOne({ _id: mentor._id }, { $inc: { linkVersion: 1 } });
+    await this.d.events.record(ctx, 'mentor.link_revoked', { type: 'Mentor', id }, {});
+  }
+
+  /** The mentor stops mentoring: not offered for matching any more, and their link stops working. */
+  async deactivate(ctx: Ctx & { actor: Actor }, id: string) {
+    const mentor = await this.ownMentor(ctx.actor, id);
+    if (!mentor.active) return;
+    await Mentor.updateOne({ _id: mentor._id, active: true }, { $set: { active: false } });
+    await this.d.events.record(ctx, 'mentor.deactivated', { type: 'Mentor', id }, {});
   }
 
   async log(
@@ -236,6 +271,8 @@ export class Mentors {
     if (who.side === 'mentor') {
       const { mentor } = await this.forMentorLink(who.mentorId, who.signature);
       if (String(p.mentor) !== String(mentor._id)) throw new NotFoundError();
+      // An ended placement's log is closed to the mentor's link.
+      if (!OPEN_STATES.includes(p.status)) throw new LinkError('tokens.ended');
     } else if (String(p.teacher) !== who.actor.id) throw new NotFoundError();
     const errors: Record<string, string> = {};
     const minutes = wholeNumber(input.minutes);
@@ -261,8 +298,9 @@ export class Mentors {
   async feedback(ctx: Ctx, mentorId: string, signature: string, checkInId: string, text: string) {
     const { mentor } = await this.forMentorLink(mentorId, signature);
     const c = await CheckIn.findById(checkInId).lean();
-    const p = c ? await Placement.findById(c.placement).select({ mentor: 1 }).lean() : null;
+    const p = c ? await Placement.findById(c.placement).select({ mentor: 1, status: 1 }).lean() : null;
     if (!c || !p || String(p.mentor) !== String(mentor._id)) throw new NotFoundError();
+    if (!OPEN_STATES.includes(p.status)) throw new LinkError('tokens.ended');
     if (!text.trim()) throw new ValidationError({ feedback: 'mentors.errors.feedback' });
     const written = await CheckIn.updateOne(
       { _id: c._id, mentorFeedbackAt: null },

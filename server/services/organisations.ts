@@ -91,17 +91,26 @@ export class Organisations {
     if (org.kind === 'sponsor' && !org.sponsorType) throw new ValidationError({ sponsorType: 'validation.choose' });
     const linkErrors = await this.validateLinks(org, place.province);
     if (Object.keys(linkErrors).length > 0) throw new ValidationError(linkErrors);
+    // As long whether or not the address already had an account (its owner is told by email either way).
+    await this.d.accounts.evenly('signup:organisation', () => this.create(ctx, org, person, place));
+  }
 
+  private async create(
+    ctx: Ctx,
+    org: OrganisationInput,
+    person: NewUser,
+    place: NonNullable<ReturnType<typeof findPlace>>,
+  ): Promise<boolean> {
     const orgId = new Types.ObjectId();
     const userId = new Types.ObjectId();
     // The account first: if the address is taken, its owner is told and no organisation is created.
-    const { created } = await this.d.accounts.registerUser(ctx, person, {
+    const { created } = await this.d.accounts.createOrTell(ctx, person, {
       role: 'staff',
       organisation: orgId,
       membership: 'active',
       id: userId,
     });
-    if (!created) return;
+    if (!created) return false;
     for (const coordinator of await coordinatorsCovering(place.unitCode)) {
       await this.d.notify.organisationSubmitted(coordinator, { id: String(orgId), name: org.name });
     }
@@ -133,6 +142,7 @@ export class Organisations {
       { kind: org.kind, countyCode: org.countyCode },
     );
     this.d.outbox.nudge();
+    return true;
   }
 
   /** A staff account that asks to join an existing, verified organisation. */

@@ -9,7 +9,7 @@ import { CheckIn, type CheckInDoc } from '../../models/CheckIn';
 import { User } from '../../models/User';
 import type { Clock } from '../clock';
 import { isLinkSignature, linkSignature } from '../crypto';
-import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, isDuplicateKey, LinkError, NotFoundError, ValidationError } from '../errors';
 import { Application, type ApplicationDoc } from '../../models/Application';
 import { Placement, type PlacementDoc, type LEAVE_REASONS } from '../../models/Placement';
 import { Vacancy } from '../../models/Vacancy';
@@ -320,6 +320,8 @@ export class Placements {
     if (!c) throw new NotFoundError();
     const p = await Placement.findById(c.placement).lean<PlacementDoc>();
     if (!p) throw new NotFoundError();
+    // The link works while the placement runs: once it has ended (completed, left, transferred) it stops.
+    if (!['onboarding', 'active', 'suspended'].includes(p.status)) throw new LinkError('tokens.ended');
     return { checkIn: c, placement: p };
   }
 

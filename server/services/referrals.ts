@@ -145,11 +145,12 @@ export class Referrals {
     const invitation = await this.invite({ _id: id, name: input.name, email, partnerName: org.name }, ctx.actor.locale);
     try {
       await Referral.create({
+        // The graduate's details first: who referred them is the actor's, whatever the input carries.
+        ...input,
         _id: id,
         partner: org._id,
         partnerName: org.name,
         referredBy: ctx.actor.id,
-        ...input,
         email,
         ...invitation,
       });
@@ -437,13 +438,23 @@ export class Referrals {
     drive: { _id: Types.ObjectId; issuer: Types.ObjectId; issuerName: string },
     input: { name: string; email: string; password: string; graduationYear: number; consent: Consent; locale: Locale },
   ) {
+    // As long whether or not the address already had an account.
+    await accounts.evenly('signup:drive', () => this.registerAtDrive(ctx, accounts, drive, input));
+  }
+
+  private async registerAtDrive(
+    ctx: Ctx,
+    accounts: Accounts,
+    drive: { _id: Types.ObjectId; issuer: Types.ObjectId; issuerName: string },
+    input: { name: string; email: string; password: string; graduationYear: number; consent: Consent; locale: Locale },
+  ): Promise<boolean> {
     const email = input.email.toLowerCase();
-    const { created, userId } = await accounts.registerUser(
+    const { created, userId } = await accounts.createOrTell(
       ctx,
       { name: input.name, email, password: input.password, locale: input.locale },
       { role: 'candidate' },
     );
-    if (!created || !userId) return;
+    if (!created || !userId) return false;
     const now = this.d.clock.now();
     try {
       await Referral.create({
@@ -465,6 +476,7 @@ export class Referrals {
       if (!isDuplicateKey(err)) throw err; // already referred by this partner: that referral stands
     }
     await this.d.events.record(ctx, 'referral.drive_signup', { type: 'Announcement', id: String(drive._id) });
+    return true;
   }
 
   /** The graduate says no thanks: the link is used up and the partner sees "declined". */

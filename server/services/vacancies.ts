@@ -1,12 +1,18 @@
 // Vacancies: staff post them for the schools they hire for, coordinators review them, the deadline closes them.
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
 import type { Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { Announcement } from '../../models/Announcement';
 import { Organisation, type OrganisationDoc } from '../../models/Organisation';
-import type { EDUCATION_LEVELS, MANDARIN_LEVELS, PIPELINES, PostingState } from '../../models/Posting';
+import {
+  transition,
+  type EDUCATION_LEVELS,
+  type MANDARIN_LEVELS,
+  type PIPELINES,
+  type PostingState,
+} from '../../models/Posting';
 import { Vacancy, type VacancyDoc } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import type { Events } from './events';
@@ -22,8 +28,8 @@ const MAX_DEADLINE_YEARS = 2;
 
 export interface VacancyInput {
   title: string;
+  /** The hiring school; the vacancy's location (unit and county) is always the school's, never the form's. */
   schoolId: string;
-  countyCode: string;
   stage: string;
   subject: string;
   postType: string;
@@ -48,8 +54,11 @@ export interface VacancyInput {
   pipeline: (typeof PIPELINES)[number];
 }
 
-/** Changing these on an open vacancy sends it back to review (unless the coordinator allowed minor edits). */
-const MATERIAL = ['headcount', 'deadline', 'requirements'] as const;
+/**
+ * What the public sees was approved: any change to an open vacancy's shown fields sends it back to review, except the
+ * minor edits a coordinator explicitly allowed when approving (headcount, deadline, requirements).
+ */
+const MINOR = ['headcount', 'deadline', 'requirements'] as const;
 
 /** The staff vacancy list's page size and its order by state: what needs attention first, what is over last. */
 const STAFF_PAGE = 50;
@@ -159,9 +168,9 @@ export class Vacancies {
     const errors: FieldErrors = {};
     const schools = await this.hiringOptions(org);
     const school = schools.find((s) => String(s._id) === input.schoolId);
-    if (!school) errors.schoolId = 'validation.choose';
-    const place = findPlace(input.countyCode);
-    if (!place || place.province !== 'hebei') errors.countyCode = 'validation.choose';
+    // Where a vacancy is decides whose review queue and area it falls into: it is where its school is.
+    const place = school ? findPlace(school.countyCode) : undefined;
+    if (!school || !place || place.province !== 'hebei') errors.schoolId = 'validation.choose';
     const subject = subjectOf(input.subject);
     if (subject && !subject.stages.includes(input.stage)) errors.subject = 'vacancies.errors.subjectStage';
     if (input.payMin !== null && input.payMax !== null && input.payMin > input.payMax)
@@ -264,8 +273,10 @@ export class Vacancies {
           JSON.stringify((next as Record<string, unknown>)[k] ?? null),
     );
     if (changed.length === 0) return { backToReview: false };
-    const material = changed.some((k) => (MATERIAL as readonly string[]).includes(k));
-    const backToReview = vacancy.status === 'open' && material && !vacancy.minorEditsAllowed;
+    const reviewed = changed.some((k) => !vacancy.minorEditsAllowed || !(MINOR as readonly string[]).includes(k));
+    const backToReview = vacancy.status === 'open' && reviewed;
+    if (backToReview && !transition(vacancy.status, 'material_edit', 'staff'))
+      throw new ConflictError('postings.errors.notNow');
     if (backToReview) await this.notifyReviewers(vacancy, next.title);
     const result = await Vacancy.updateOne(
       { _id: vacancy._id, status: vacancy.status, updatedAt: vacancy.updatedAt },

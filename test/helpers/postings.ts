@@ -12,7 +12,6 @@ export function vacancyInput(
   return {
     title: '初中英语教师',
     schoolId: String(school._id),
-    countyCode: school.countyCode,
     stage: 'junior',
     subject: 'english',
     postType: 'established',
@@ -45,6 +44,6 @@ export async function makeOpenVacancy(
   extra: { poster?: Pick<OrganisationDoc, '_id' | 'province'>; openedAt?: Date; status?: PostingState } = {},
 ) {
   const input = vacancyInput(school, fields);
-  const record = vacancyRecord(input, extra.poster ?? school, school, findPlace(input.countyCode)!, input.deadline!);
+  const record = vacancyRecord(input, extra.poster ?? school, school, findPlace(school.countyCode)!, input.deadline!);
   return Vacancy.create({ ...record, status: extra.status ?? 'open', openedAt: extra.openedAt ?? new Date() });
 }

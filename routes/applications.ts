@@ -1,10 +1,10 @@
 // Applying, the candidate's applications, and the staff side of a vacancy's pipeline.
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { ConflictError, ValidationError } from '../server/errors';
-import { parseForm, renderInvalid, field, listField, numberField } from '../server/middleware/forms';
+import { ConflictError, ValidationError, type FieldErrors } from '../server/errors';
+import { echo, errorList, parseForm, renderInvalid, field, numberField } from '../server/middleware/forms';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
 import { cstDate, endOfCstDay } from '../server/views/present';
@@ -12,7 +12,7 @@ import { describeEligibility, presentVacancy } from '../server/views/present';
 import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
-import { checkbox, optionalDate, optionalText, text } from './schemas';
+import { checkbox, many, optionalDate, optionalText, text } from './schemas';
 import { sendDocument } from './me';
 
 const applySchema = z.object({ statement: optionalText(2000), consent: checkbox });
@@ -36,6 +36,36 @@ const upload = multer({
   limits: { fileSize: 1024 * 1024, files: 1 },
 });
 const withdrawSchema = z.object({ note: optionalText(500) });
+/** The applications a bulk action applies to: at least one, and each a plain id. */
+const selection = many.pipe(
+  z
+    .array(z.string().regex(/^[a-f\d]{24}$/i))
+    .min(1, 'applications.board.errors.nothingSelected')
+    .max(500, 'validation.tooMany'),
+);
+/** A bulk action on a selection: pass, return (with what to fix) or reject (with a reason chosen, never a default). */
+const bulkSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('advance'), ids: selection }),
+    z.object({
+      action: z.literal('return'),
+      ids: selection,
+      message: z
+        .string('applications.board.errors.message')
+        .trim()
+        .min(1, 'applications.board.errors.message')
+        .max(1000, 'validation.tooLong'),
+    }),
+    z.object({
+      action: z.literal('reject'),
+      ids: selection,
+      reason: z.enum(REJECT_REASONS, 'applications.errors.reason'),
+      message: optionalText(1000),
+    }),
+  ],
+  'applications.board.errors.action',
+);
 const moveSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('advance'),
@@ -150,15 +180,21 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
-  router.get('/manage/vacancies/:id/applications', requireRole('staff'), async (req, res) => {
+  /** The staff pipeline board; after a refused bulk action, with the selection and what was typed kept. */
+  const renderBoard = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors; query?: Record<string, unknown> } = {
+      values: {},
+      errors: {},
+    },
+  ) => {
+    const query = form.query ?? (req.query as Record<string, unknown>);
     const { vacancy, apps } = await applications.forVacancy(actorOf(req), String(req.params.id));
-    const stage = typeof req.query.stage === 'string' ? req.query.stage : '';
-    const eligibility = typeof req.query.eligibility === 'string' ? req.query.eligibility : '';
+    const stage = typeof query.stage === 'string' ? query.stage : '';
+    const eligibility = typeof query.eligibility === 'string' ? query.eligibility : '';
     const counts = Applications.countByStage(apps);
-    const sort =
-      req.query.sort === 'written' || req.query.sort === 'total' || req.query.sort === 'name'
-        ? req.query.sort
-        : 'submitted';
+    const sort = query.sort === 'written' || query.sort === 'total' || query.sort === 'name' ? query.sort : 'submitted';
     const shown = apps
       .filter((a) => !stage || (a.outcome ?? a.stage) === stage)
       .filter((a) => !eligibility || (a.eligibility as { outcome?: string })?.outcome === eligibility)
@@ -173,7 +209,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
             : (y.scores?.[sort] ?? -1) - (x.scores?.[sort] ?? -1),
       );
     const notices = await applications.notices(actorOf(req), String(req.params.id));
-    res.render('pages/applications/board', {
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/applications/board', {
       title: req.t('applications.board.title', { title: vacancy.title }),
       notices: notices.map((n) => ({
         id: String(n._id),
@@ -202,7 +238,14 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       sorts: ['submitted', 'name', 'written', 'total'].map((k) => ({ key: k, current: k === sort })),
       reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
       items: shown.map((a) => present(a, req.locale)),
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors),
     });
+  };
+
+  router.get('/manage/vacancies/:id/applications', requireRole('staff'), async (req, res) => {
+    await renderBoard(req, res);
   });
 
   router.get('/manage/applications/:id', requireRole('staff'), async (req, res) => {
@@ -313,13 +356,13 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/vacancies/:id/bulk', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const ids = listField(body, 'ids').slice(0, 500);
-    const reason = REJECT_REASONS.find((r) => r === body.reason) ?? 'qualification';
-    const move: Move =
-      body.action === 'reject'
-        ? { action: 'reject', reason, message: field(body, 'message').slice(0, 1000) }
-        : { action: 'advance' };
-    const result = await applications.bulk(actorCtx(req), id, ids, move);
+    const form = parseForm(bulkSchema, body);
+    if (!form.ok) {
+      // Back to the board's list with the selection, the reason and the message as they were.
+      return renderBoard(req, res, { values: echo(body), errors: form.errors, query: { stage: body.stage } });
+    }
+    const { ids, ...move } = form.data;
+    const result = await applications.bulk(actorCtx(req), id, ids, move as Move);
     req.flash(result.failed.length ? 'info' : 'success', 'applications.board.bulkDone', {
       done: result.done,
       failed: result.failed.length,

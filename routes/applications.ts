@@ -29,17 +29,32 @@ const score = z
       .multipleOf(0.01, 'applications.errors.twoDecimals')
       .nullable(),
   );
-const scoresSchema = z.object({ written: score, interview: score });
+const scoresSchema = z.object({ written: score, interview: score, reason: optionalText(500) });
+/** The version of the application the form was shown with: a repeat of a move already made changes nothing. */
+const seenVersion = z
+  .string()
+  .regex(/^\d{1,6}$/)
+  .transform(Number)
+  .optional();
 const upload = multer({
   storage: multer.memoryStorage(),
   defParamCharset: 'utf8',
   limits: { fileSize: 1024 * 1024, files: 1 },
 });
-const withdrawSchema = z.object({ note: optionalText(500) });
+const withdrawSchema = z.object({ note: optionalText(500), version: seenVersion });
 /** The applications a bulk action applies to: at least one, and each a plain id. */
 const selection = many.pipe(
   z
-    .array(z.string().regex(/^[a-f\d]{24}$/i))
+    .array(
+      // `<id>@<version>`: the version the board showed, so that a resent form does not move anyone twice.
+      z
+        .string()
+        .regex(/^[a-f\d]{24}(@\d{1,6})?$/i)
+        .transform((v) => {
+          const [id = '', version] = v.split('@');
+          return { id, version: version === undefined ? undefined : Number(version) };
+        }),
+    )
     .min(1, 'applications.board.errors.nothingSelected')
     .max(500, 'validation.tooMany'),
 );
@@ -70,13 +85,15 @@ const moveSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('advance'),
     contractDate: optionalDate.transform((v) => (v ? endOfCstDay(v) : null)),
+    version: seenVersion,
   }),
-  z.object({ action: z.literal('absent') }),
-  z.object({ action: z.literal('return'), message: text(1000) }),
+  z.object({ action: z.literal('absent'), version: seenVersion }),
+  z.object({ action: z.literal('return'), message: text(1000), version: seenVersion }),
   z.object({
     action: z.literal('reject'),
     reason: z.enum(REJECT_REASONS, 'applications.errors.reason'),
     message: optionalText(1000),
+    version: seenVersion,
   }),
 ]);
 
@@ -165,18 +182,26 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   });
 
   router.post('/me/applications/:id/resubmit', requireRole('candidate'), async (req, res) => {
-    await applications.move(actorCtx(req), String(req.params.id), { action: 'resubmit' });
-    req.flash('success', 'applications.returned.resubmitted');
+    const seen = seenVersion.safeParse(field(req.body, 'version') || undefined);
+    const changed = await applications.move(
+      actorCtx(req),
+      String(req.params.id),
+      { action: 'resubmit' },
+      { seenVersion: seen.success ? seen.data : undefined },
+    );
+    req.flash(changed ? 'success' : 'info', changed ? 'applications.returned.resubmitted' : 'applications.moved.already');
     res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
   router.post('/me/applications/:id/withdraw', requireRole('candidate'), async (req, res) => {
     const form = withdrawSchema.safeParse(req.body);
-    await applications.move(actorCtx(req), String(req.params.id), {
-      action: 'withdraw',
-      note: form.success ? form.data.note : '',
-    });
-    req.flash('success', 'applications.withdrawn');
+    const changed = await applications.move(
+      actorCtx(req),
+      String(req.params.id),
+      { action: 'withdraw', note: form.success ? form.data.note : '' },
+      { seenVersion: form.success ? form.data.version : undefined },
+    );
+    req.flash(changed ? 'success' : 'info', changed ? 'applications.withdrawn' : 'applications.moved.already');
     res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
@@ -248,10 +273,18 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     await renderBoard(req, res);
   });
 
-  router.get('/manage/applications/:id', requireRole('staff'), async (req, res) => {
-    const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), String(req.params.id));
-    const notes = await applications.notesFor(actorOf(req), String(req.params.id));
-    res.render('pages/applications/staff-one', {
+  /** One application for its school's staff; after a refused form, with its errors and what was typed. */
+  const renderStaffOne = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
+  ) => {
+    const id = String(req.params.id);
+    const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), id);
+    const notes = await applications.notesFor(actorOf(req), id);
+    const relied = await applications.relied(app.vacancy);
+    const noticed = relied.noticed.has(id);
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/applications/staff-one', {
       notes,
       title: (app.snapshot as { legalName?: string }).legalName ?? '',
       a: present(app, req.locale),
@@ -261,40 +294,42 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
       active: !app.outcome && app.stage !== 'signed',
       needsContractDate: nextStage(app.pipeline, app.stage) === 'signed',
-      values: {},
+      // Scores are final once signed; those a cut-off or notice relied on change only with a reason.
+      scoresOpen: !(app.stage === 'signed' && !app.outcome),
+      scoresRelied: relied.written || relied.interview || noticed,
+      scoreForm: {
+        written: form.values.written ?? String(app.scores?.written ?? ''),
+        interview: form.values.interview ?? String(app.scores?.interview ?? ''),
+      },
+      corrections: (app.scoreCorrections ?? []).map((c) => ({ ...c, byName: c.byName || String(c.by ?? '') })),
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors),
     });
+  };
+
+  router.get('/manage/applications/:id', requireRole('staff'), async (req, res) => {
+    await renderStaffOne(req, res);
   });
 
   router.post('/manage/applications/:id/move', requireRole('staff'), async (req, res, next) => {
     const id = String(req.params.id);
     const form = parseForm(moveSchema, req.body);
+    let changed = true;
     try {
       if (!form.ok) throw new ValidationError(form.errors);
-      await applications.move(actorCtx(req), id, form.data as Move);
+      const { version, ...move } = form.data;
+      changed = await applications.move(actorCtx(req), id, move as Move, { seenVersion: version ?? undefined });
     } catch (err) {
       if (err instanceof ConflictError) {
         req.flash('error', err.messageKey);
         return res.redirect(303, `/manage/applications/${id}`);
       }
       if (!(err instanceof ValidationError)) return next(err);
-      const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), id);
-      return renderInvalid(
-        res,
-        'pages/applications/staff-one',
-        {
-          title: (app.snapshot as { legalName?: string }).legalName ?? '',
-          a: present(app, req.locale),
-          vacancy,
-          maskedId,
-          email,
-          reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
-          active: true,
-        },
-        err.fields,
-        req.body,
-      );
+      return renderStaffOne(req, res, { values: echo(req.body), errors: err.fields });
     }
-    req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);
+    if (changed) req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);
+    else req.flash('info', 'applications.moved.already');
     res.redirect(303, `/manage/applications/${id}`);
   });
 
@@ -322,13 +357,13 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       return res.redirect(303, `/manage/applications/${id}`);
     }
     try {
-      await applications.scheduleInterview(actorCtx(req), id, {
+      const sent = await applications.scheduleInterview(actorCtx(req), id, {
         at,
         minutes: Math.min(240, Math.max(10, numberField(body, 'minutes') || 30)),
         place,
         panel: field(body, 'panel').trim().slice(0, 200),
       });
-      req.flash('success', 'applications.interview.sent');
+      req.flash(sent ? 'success' : 'info', sent ? 'applications.interview.sent' : 'applications.interview.unchanged');
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       req.flash('error', err.messageKey);
@@ -373,23 +408,27 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     );
   });
 
-  router.post('/manage/applications/:id/scores', requireRole('staff'), async (req, res) => {
+  router.post('/manage/applications/:id/scores', requireRole('staff'), async (req, res, next) => {
     const id = String(req.params.id);
-    const form = scoresSchema.safeParse(req.body);
-    if (!form.success) {
-      req.flash('error', 'applications.errors.scores');
-      return res.redirect(303, `/manage/applications/${id}`);
+    const form = parseForm(scoresSchema, req.body);
+    try {
+      if (!form.ok) throw new ValidationError(form.errors);
+      const changed = await applications.recordScores(actorCtx(req), id, form.data);
+      req.flash(changed ? 'success' : 'info', changed ? 'applications.scores.saved' : 'applications.scores.unchanged');
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) return next(err);
+      const errors = err instanceof ValidationError ? err.fields : { reason: err.messageKey };
+      return renderStaffOne(req, res, { values: echo(req.body), errors });
     }
-    await applications.recordScores(actorCtx(req), id, form.data);
-    req.flash('success', 'applications.scores.saved');
     res.redirect(303, `/manage/applications/${id}`);
   });
 
   router.post('/manage/vacancies/:id/scores', requireRole('staff'), upload.single('sheet'), async (req, res) => {
     const id = String(req.params.id);
     const text = req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet');
-    const result = await applications.importScores(actorCtx(req), id, text);
-    if (result.errors.length > 0 || result.imported === 0) {
+    const reason = field(req.body, 'reason').trim().slice(0, 500);
+    const result = await applications.importScores(actorCtx(req), id, text, reason);
+    if (result.errors.length > 0 || result.imported + result.unchanged === 0) {
       const { vacancy, apps } = await applications.forVacancy(actorOf(req), id);
       return res.status(422).render('pages/applications/import-result', {
         title: req.t('applications.scores.importTitle'),
@@ -398,7 +437,8 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
         count: apps.length,
       });
     }
-    req.flash('success', 'applications.scores.imported', { count: result.imported });
+    if (result.imported > 0) req.flash('success', 'applications.scores.imported', { count: result.imported });
+    else req.flash('info', 'applications.scores.unchanged');
     res.redirect(303, `/manage/vacancies/${id}/applications`);
   });
 

@@ -41,7 +41,7 @@ const claimSchema = z
     name: text(50),
     password: newPassword,
     passwordConfirm: z.string('validation.required'),
-    consent: z.enum(CONSENT_LEVELS).default('status'),
+    consent: z.enum(CONSENT_LEVELS, 'referrals.errors.consent'),
     privacy: privacyConsent,
   })
   .superRefine(confirmPasswords);
@@ -212,7 +212,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
         .trim()
         .regex(/^20\d{2}$/, 'referrals.errors.year')
         .transform(Number),
-      consent: z.enum(CONSENT_LEVELS).default('status'),
+      consent: z.enum(CONSENT_LEVELS, 'referrals.errors.consent'),
     })
     .superRefine(confirmPasswords);
 
@@ -222,7 +222,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       title: drive.title,
       drive,
       consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
-      values: { consent: 'status', graduationYear: String(clock.now().getFullYear()) },
+      values: { graduationYear: String(clock.now().getFullYear()) },
     });
   });
 
@@ -262,7 +262,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       inv,
       signedInAsThem: req.user?.role === 'candidate' && req.user.email === inv.referral.email,
       consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
-      values: { name: inv.referral.name, consent: 'status' },
+      values: { name: inv.referral.name },
       returnTo: encodeURIComponent(req.originalUrl),
       declineAction: `${req.originalUrl.split('?')[0]}/decline`,
     });
@@ -276,9 +276,11 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
   router.post('/referrals/:token', async (req, res, next) => {
     const token = String(req.params.token);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const consent = CONSENT_LEVELS.find((c) => c === body.consent) ?? 'status';
+    // What the partner may see is the graduate's own choice: never a default.
+    const consent = CONSENT_LEVELS.find((c) => c === body.consent);
     try {
       if (req.user) {
+        if (!consent) throw new ValidationError({ consent: 'referrals.errors.consent' });
         await referrals.claim(requestCtx(req), token, { name: req.user.name, consent, locale: req.locale });
         req.flash('success', 'referrals.claim.linked');
         return res.redirect(303, '/me/referrals');
@@ -297,8 +299,10 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
         {
           title: req.t('referrals.claim.title'),
           inv,
+          signedInAsThem: req.user?.role === 'candidate' && req.user.email === inv.referral.email,
           consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
           returnTo: encodeURIComponent(req.originalUrl),
+          declineAction: `${req.originalUrl.split('?')[0]}/decline`,
         },
         err.fields,
         body,
@@ -316,9 +320,13 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
   });
 
   router.post('/me/referrals/:id/consent', requireRole('candidate'), async (req, res) => {
-    const consent = CONSENT_LEVELS.find((c) => c === (req.body as Record<string, unknown>)?.consent) ?? 'none';
-    await referrals.setConsent(actorCtx(req), String(req.params.id), consent);
-    req.flash('success', 'referrals.mine.saved');
+    const consent = CONSENT_LEVELS.find((c) => c === (req.body as Record<string, unknown>)?.consent);
+    if (!consent) {
+      req.flash('error', 'referrals.errors.consent');
+      return res.redirect(303, '/me/referrals');
+    }
+    const changed = await referrals.setConsent(actorCtx(req), String(req.params.id), consent);
+    req.flash(changed ? 'success' : 'info', changed ? 'referrals.mine.saved' : 'referrals.mine.unchanged');
     res.redirect(303, '/me/referrals');
   });
 

@@ -238,8 +238,13 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   // The teacher accepts a sponsored award's terms (and chooses whether the sponsor may see their name).
   router.post('/me/awards/:id/accept', requireRole('candidate'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    await services.awards.accept(actorCtx(req), String(req.params.id), body.shareName === '1');
-    req.flash('success', 'incentives.teacher.accepted');
+    try {
+      await services.awards.accept(actorCtx(req), String(req.params.id), body.shareName === '1');
+      req.flash('success', 'incentives.teacher.accepted');
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
+    }
     res.redirect(303, '/me/placement');
   });
 

@@ -30,6 +30,21 @@ const score = z
       .nullable(),
   );
 const scoresSchema = z.object({ written: score, interview: score, reason: optionalText(500) });
+/** An objection received during a notice period, and how it was resolved: both must say something. */
+const objectionSchema = z.object({
+  text: z
+    .string('applications.notice.errors.text')
+    .trim()
+    .min(1, 'applications.notice.errors.text')
+    .max(2000, 'validation.tooLong'),
+});
+const resolutionSchema = z.object({
+  resolution: z
+    .string('applications.notice.errors.resolution')
+    .trim()
+    .min(1, 'applications.notice.errors.resolution')
+    .max(2000, 'validation.tooLong'),
+});
 /** The version of the application the form was shown with: a repeat of a move already made changes nothing. */
 const seenVersion = z
   .string()
@@ -189,7 +204,10 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       { action: 'resubmit' },
       { seenVersion: seen.success ? seen.data : undefined },
     );
-    req.flash(changed ? 'success' : 'info', changed ? 'applications.returned.resubmitted' : 'applications.moved.already');
+    req.flash(
+      changed ? 'success' : 'info',
+      changed ? 'applications.returned.resubmitted' : 'applications.moved.already',
+    );
     res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
@@ -315,11 +333,12 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/applications/:id/move', requireRole('staff'), async (req, res, next) => {
     const id = String(req.params.id);
     const form = parseForm(moveSchema, req.body);
-    let changed = true;
     try {
       if (!form.ok) throw new ValidationError(form.errors);
       const { version, ...move } = form.data;
-      changed = await applications.move(actorCtx(req), id, move as Move, { seenVersion: version ?? undefined });
+      const changed = await applications.move(actorCtx(req), id, move as Move, { seenVersion: version });
+      if (changed) req.flash('success', `applications.moved.${move.action}`);
+      else req.flash('info', 'applications.moved.already');
     } catch (err) {
       if (err instanceof ConflictError) {
         req.flash('error', err.messageKey);
@@ -328,8 +347,6 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       if (!(err instanceof ValidationError)) return next(err);
       return renderStaffOne(req, res, { values: echo(req.body), errors: err.fields });
     }
-    if (changed) req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);
-    else req.flash('info', 'applications.moved.already');
     res.redirect(303, `/manage/applications/${id}`);
   });
 
@@ -463,28 +480,50 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     }
   });
 
-  router.post('/manage/notices/:id/objections', requireRole('staff'), async (req, res) => {
-    const text = field(req.body, 'text').trim().slice(0, 2000);
-    if (text) await applications.addObjection(actorCtx(req), String(req.params.id), text);
-    res.redirect(303, `/manage/notices/${req.params.id}`);
-  });
-
-  router.post('/manage/notices/:id/objections/:index', requireRole('staff'), async (req, res) => {
-    const resolution = field(req.body, 'resolution').trim().slice(0, 2000);
-    if (resolution)
-      await applications.resolveObjection(actorCtx(req), String(req.params.id), Number(req.params.index), resolution);
-    res.redirect(303, `/manage/notices/${req.params.id}`);
-  });
-
-  router.get('/manage/notices/:id', requireRole('staff'), async (req, res) => {
+  /** A notice's objections for the staff who published it; after a refused form, with its errors and the text. */
+  const renderNoticeManage = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
+  ) => {
     const notice = await applications.getNotice(String(req.params.id));
     await applications.forVacancy(actorOf(req), String(notice.vacancy)); // tenancy: only the posting's staff
-    res.render('pages/applications/notice-manage', {
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/applications/notice-manage', {
       title: req.t('applications.notice.manageTitle', { title: notice.title }),
       notice,
       objections: notice.objections.map((o, index) => ({ ...o, index })),
       endsDate: cstDate(notice.endsAt),
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors),
     });
+  };
+
+  router.post('/manage/notices/:id/objections', requireRole('staff'), async (req, res) => {
+    const form = parseForm(objectionSchema, req.body);
+    if (!form.ok) return renderNoticeManage(req, res, { values: echo(req.body), errors: form.errors });
+    await applications.addObjection(actorCtx(req), String(req.params.id), form.data.text);
+    res.redirect(303, `/manage/notices/${req.params.id}`);
+  });
+
+  router.post('/manage/notices/:id/objections/:index', requireRole('staff'), async (req, res) => {
+    const form = parseForm(resolutionSchema, req.body);
+    if (!form.ok)
+      return renderNoticeManage(req, res, {
+        values: { ...echo(req.body), index: String(req.params.index) },
+        errors: form.errors,
+      });
+    await applications.resolveObjection(
+      actorCtx(req),
+      String(req.params.id),
+      Number(req.params.index),
+      form.data.resolution,
+    );
+    res.redirect(303, `/manage/notices/${req.params.id}`);
+  });
+
+  router.get('/manage/notices/:id', requireRole('staff'), async (req, res) => {
+    await renderNoticeManage(req, res);
   });
 
   router.get('/notices/:id', async (req, res) => {

@@ -121,15 +121,23 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
     res.redirect(303, '/manage/placements/template');
   });
 
-  router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
+  /** A placement for its school's staff; after a refused form, with its errors and what was typed. */
+  const renderPlacement = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
+  ) => {
     const doc = await placements.forStaff(actorOf(req), String(req.params.id));
     const p = present(doc, req.locale, clock.now());
     const checkIns = await datedCheckIns(services, doc._id);
     const open = ['onboarding', 'active', 'suspended'].includes(doc.status);
     const suggestions = open ? (await services.mentors.suggestions(actorOf(req), p.id)).slice(0, 8) : [];
     const activities = await datedActivities(services, doc._id);
-    res.render('pages/placements/staff', {
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/placements/staff', {
       title: p.teacherName,
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors),
       p,
       checkIns,
       activities,
@@ -138,6 +146,10 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
       reasons: LEAVE_REASONS.map((r) => ({ value: r, label: req.t(`placements.leaveReasons.${r}`) })),
       checklistKeys: CHECKLIST.map((c) => c.key),
     });
+  };
+
+  router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
+    await renderPlacement(req, res);
   });
 
   router.post('/manage/placements/:id/checklist', requireRole('staff'), async (req, res) => {
@@ -164,11 +176,9 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
       });
       req.flash('success', `placements.done.${move}`);
     } catch (err) {
-      if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
-      req.flash(
-        'error',
-        err instanceof ValidationError ? (Object.values(err.fields)[0] ?? 'validation.invalid') : err.messageKey,
-      );
+      if (err instanceof ValidationError) return renderPlacement(req, res, { values: echo(body), errors: err.fields });
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
     }
     res.redirect(303, `/manage/placements/${id}`);
   });

@@ -449,7 +449,8 @@ export class Applications {
     if (!changedWritten && !changedInterview) return { kind: 'same' as const, before, after };
     if (app.stage === 'signed' && !app.outcome) return { kind: 'signed' as const, before, after };
     const noticed = relied.noticed.has(String(app._id));
-    const correction = (changedWritten && (relied.written || noticed)) || (changedInterview && (relied.interview || noticed));
+    const correction =
+      (changedWritten && (relied.written || noticed)) || (changedInterview && (relied.interview || noticed));
     return { kind: correction ? ('correction' as const) : ('entry' as const), before, after };
   }
 
@@ -484,10 +485,15 @@ export class Applications {
         { vacancy: String(app.vacancy), reason, before: change.before, after: change.after },
       );
     } else {
-      await this.d.events.record(ctx, 'application.scored', { type: 'Application', id }, {
-        written: change.after.written,
-        interview: change.after.interview,
-      });
+      await this.d.events.record(
+        ctx,
+        'application.scored',
+        { type: 'Application', id },
+        {
+          written: change.after.written,
+          interview: change.after.interview,
+        },
+      );
     }
     return true;
   }
@@ -596,8 +602,7 @@ export class Applications {
     const key = digest(entries.map((e) => [String(e.application), e.written, e.interview, e.total]));
     const latest = await Notice.findOne({ vacancy: vacancy._id }).sort({ publishedAt: -1 }).lean<NoticeDoc>();
     const same = (n: NoticeDoc | null) =>
-      n !== null &&
-      digest(n.entries.map((e) => [String(e.application), e.written, e.interview, e.total])) === key;
+      n !== null && digest(n.entries.map((e) => [String(e.application), e.written, e.interview, e.total])) === key;
     if (same(latest)) return String(latest!._id);
     if (!(await claimOnce(`notice:${String(vacancy._id)}:${latest ? String(latest._id) : 'first'}:${key}`, now))) {
       const winner = await Notice.findOne({ vacancy: vacancy._id }).sort({ publishedAt: -1 }).lean<NoticeDoc>();

@@ -344,7 +344,7 @@ export class Placements {
     // atomic, so the claim is a unique insert); the others are told it is answered, and record nothing.
     const claim = `checkin:${id}`;
     if (!(await claimOnce(claim, now))) throw new ConflictError('placements.errors.answered');
-    let announced = 0;
+    let announced: number;
     try {
       // Sponsors hear of the award periods this answer makes due (emails guarded by the answer below).
       announced = a.inPost ? ((await this.d.awards?.announceDue(placement, id)) ?? 0) : 0;

@@ -167,6 +167,21 @@ describe('forms that record a fact about a person start with nothing chosen', ()
   });
 });
 
+describe('leaving a post', () => {
+  it('when staff record a teacher as left without choosing the reason, then it is refused naming the field, the date kept, and the placement stays as it was', async () => {
+    const { placement, agent } = await checkInSent();
+    const page = `/manage/placements/${placement._id}`;
+    const form = (await agent.get(page)).text;
+    expect(form).toMatch(/<select id="f-reason" name="reason" required[^>]*>\s*<option value="">请选择<\/option>/);
+    const refused = await submitForm(agent, page, { move: 'leave', at: '2026-12-01' }, `${page}/move`);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('离岗原因：请从列表中选择。');
+    expect(refused.text).toContain('value="2026-12-01"');
+    expect((await Placement.findById(placement._id).lean())?.status).toBe('onboarding');
+    expect(await events('placement.leave', String(placement._id))).toBe(0);
+  });
+});
+
 /** Sends the same form several times at once, as a double click or a flaky connection does, with one page's token. */
 async function sameFormAtOnce(
   agent: ReturnType<typeof t.agent>,
@@ -264,6 +279,10 @@ describe('an action that changes nothing records nothing', () => {
     const notices = await Notice.find({ vacancy: s.vacancy._id }).lean();
     expect(notices).toHaveLength(1);
     const manage = `/manage/notices/${notices[0]!._id}`;
+    // An empty objection is refused naming the field, not silently dropped.
+    const empty = await submitForm(s.agent, manage, { text: '  ' }, `${manage}/objections`);
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('收到的异议：请写明异议内容。');
     await sameFormAtOnce(s.agent, manage, { text: '来电反映：该考生学历存疑' }, `${manage}/objections`);
     expect((await Notice.findById(notices[0]!._id).lean())?.objections).toHaveLength(1);
     await sameFormAtOnce(s.agent, manage, { resolution: '已核实学历证书，属实' }, `${manage}/objections/0`);
@@ -303,6 +322,24 @@ describe('an action that changes nothing records nothing', () => {
     await sameFormAtOnce(graduate.agent, '/me/referrals', { consent: 'details' }, action);
     expect((await Referral.findById(referral._id).lean())?.consent).toBe('details');
     expect(await events('referral.consent', String(referral._id))).toBe(1);
+  });
+  it("when staff match the same mentor twice at once, then the teacher takes one of the mentor's places, with one event", async () => {
+    const { placement, agent } = await checkInSent();
+    const { Mentor, MentorSlot } = await import('../../models/Mentor');
+    const beijing = await makeOrg({ county: '110105' });
+    const mentor = await Mentor.create({
+      organisation: beijing._id,
+      organisationName: '八十中',
+      name: '刘老师',
+      email: `${String(beijing._id)}@mentor.test`,
+      subject: 'math',
+      stage: 'junior',
+      capacity: 3,
+    });
+    const page = `/manage/placements/${placement._id}`;
+    await sameFormAtOnce(agent, page, { mentor: String(mentor._id) }, `/placements/${placement._id}/mentor`);
+    expect(await MentorSlot.countDocuments({ mentor: mentor._id })).toBe(1);
+    expect(await events('placement.mentor', String(placement._id))).toBe(1);
   });
 });
 

@@ -94,7 +94,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
     await referrals.partnerOf(actorOf(req));
     res.render('pages/partner/new', {
       ...formLocals(req),
-      values: { degree: 'bachelor', graduationYear: String(clock.now().getFullYear() + 1) },
+      values: {},
     });
   });
 
@@ -222,7 +222,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       title: drive.title,
       drive,
       consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
-      values: { graduationYear: String(clock.now().getFullYear()) },
+      values: {},
     });
   });
 

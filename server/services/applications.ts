@@ -31,7 +31,7 @@ import { cutOff, maskName, places, rank, rulesFor, total } from './selection';
 import { Referrals } from './referrals';
 import type { Placements } from './placements';
 import { toCsv } from './csv';
-import { claimOnce, digest } from './claims';
+import { claimOnce, digest, releaseClaim } from './claims';
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
 type Scores = { written: number | null; interview: number | null; total: number | null };
@@ -684,7 +684,8 @@ export class Applications {
     }
     const now = this.d.clock.now();
     // One answer per offer, whichever of several requests arrives first.
-    if (!(await claimOnce(`offer:${id}:${app.version}`, now))) {
+    const claim = `offer:${id}:${app.version}`;
+    if (!(await claimOnce(claim, now))) {
       const after = await Application.findById(app._id).select({ offer: 1 }).lean();
       if ((accept ? after?.offer?.acceptedAt : after?.offer?.declinedAt) || !after) return false;
       throw new ConflictError('applications.errors.conflict');
@@ -692,10 +693,15 @@ export class Applications {
     if (accept) {
       await Application.updateOne({ _id: app._id, 'offer.acceptedAt': null }, { $set: { 'offer.acceptedAt': now } });
       await this.d.events.record(ctx, 'application.offer_accepted', { type: 'Application', id });
-    } else {
-      await Application.updateOne({ _id: app._id }, { $set: { 'offer.declinedAt': now } });
-      await this.move(ctx, id, { action: 'withdraw', note: 'declined the offer' });
+      return true;
     }
+    try {
+      await this.move(ctx, id, { action: 'withdraw', note: 'declined the offer' });
+    } catch (err) {
+      await releaseClaim(claim); // not withdrawn: the candidate can answer again
+      throw err;
+    }
+    await Application.updateOne({ _id: app._id }, { $set: { 'offer.declinedAt': now } });
     return true;
   }
 
@@ -716,11 +722,36 @@ export class Applications {
     // The same appointment again sends no second invitation and records nothing.
     if (same(current)) return false;
     const sequence = (app.interview?.sequence ?? 0) + 1;
-    if (!(await claimOnce(`interview:${id}:${sequence}`, this.d.clock.now()))) {
+    const claim = `interview:${id}:${sequence}`;
+    if (!(await claimOnce(claim, this.d.clock.now()))) {
       const after = await Application.findById(app._id).select({ interview: 1 }).lean();
       if (same(after?.interview)) return false;
       throw new ConflictError('applications.errors.conflict');
     }
+    try {
+      await this.inviteToInterview(app, vacancy, id, input, sequence);
+    } catch (err) {
+      await releaseClaim(claim); // nothing sent or written: the same appointment can be sent again
+      throw err;
+    }
+    await this.d.events.record(
+      ctx,
+      sequence > 1 ? 'interview.rescheduled' : 'interview.scheduled',
+      { type: 'Application', id },
+      { at: input.at, sequence },
+    );
+    this.d.outbox.nudge();
+    return true;
+  }
+
+  /** The invitation (a calendar file; a reschedule updates the same event) and the appointment it announces. */
+  private async inviteToInterview(
+    app: ApplicationDoc,
+    vacancy: VacancyDoc,
+    id: string,
+    input: { at: Date; minutes: number; place: string; panel: string },
+    sequence: number,
+  ) {
     const candidate = await User.findById(app.candidate).lean();
     if (candidate) {
       const locale = candidate.locale === 'en' ? 'en' : 'zh-CN';
@@ -736,14 +767,6 @@ export class Applications {
       );
     }
     await Application.updateOne({ _id: app._id }, { $set: { interview: { ...input, sequence, confirmedAt: null } } });
-    await this.d.events.record(
-      ctx,
-      sequence > 1 ? 'interview.rescheduled' : 'interview.scheduled',
-      { type: 'Application', id },
-      { at: input.at, sequence },
-    );
-    this.d.outbox.nudge();
-    return true;
   }
 
   async confirmInterview(ctx: Ctx & { actor: Actor }, id: string) {

@@ -1,6 +1,6 @@
 // Mentoring: Beijing/Tianjin teachers registered by their school, matched to Hebei placements within a capacity,
 // introduced by email, and an activity log kept by both sides (the mentor through a signed link, no account needed).
-import { claimOnce, digest } from './claims';
+import { claimOnce, digest, releaseClaim } from './claims';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
 import { isLinkSignature, linkSignature } from '../crypto';
@@ -162,7 +162,8 @@ export class Mentors {
     if (String(p.mentor ?? '') === String(mentor._id)) return;
     // The same match sent twice at once takes one of the mentor's places, not two, and is recorded once.
     const read = new Date(p.updatedAt ?? 0).getTime();
-    if (!(await claimOnce(`mentor-assign:${placementId}:${read}:${String(mentor._id)}`, this.d.clock.now()))) return;
+    const claim = `mentor-assign:${placementId}:${read}:${String(mentor._id)}`;
+    if (!(await claimOnce(claim, this.d.clock.now()))) return;
     let claimed = false;
     for (let n = 0; n < mentor.capacity && !claimed; n += 1) {
       try {
@@ -172,7 +173,10 @@ export class Mentors {
         if (!isDuplicateKey(err)) throw err;
       }
     }
-    if (!claimed) throw new ConflictError('mentors.errors.full');
+    if (!claimed) {
+      await releaseClaim(claim); // full now; a retry once a place is free must not be taken for a repeat
+      throw new ConflictError('mentors.errors.full');
+    }
     await this.d.notify.mentorIntro(
       { name: mentor.name, email: mentor.email, locale: 'zh-CN' },
       {

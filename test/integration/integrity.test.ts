@@ -9,7 +9,7 @@ import { toActor } from '../../server/services/actor';
 import { useTestApp } from '../helpers/app';
 import { makeOrg, makeUser } from '../helpers/builders';
 import { makeCandidate } from '../helpers/candidates';
-import { csrfFrom, loginAs, submitForm } from '../helpers/http';
+import { csrfFrom, linkIn, loginAs, submitForm } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
 
 const t = useTestApp();
@@ -164,6 +164,45 @@ describe('forms that record a fact about a person start with nothing chosen', ()
     );
     expect(rejected.status).toBe(303);
     expect(await Application.findById(b.id).lean()).toMatchObject({ outcome: 'rejected', rejectReason: 'documents' });
+  });
+});
+
+describe("a graduate's facts and choices", () => {
+  it('when a partner refers a graduate and the graduate signs up, then neither degree nor consent is chosen for them, and a sign-up without a consent choice is refused naming it', async () => {
+    const uni = await makeOrg({ kind: 'university', county: '110108' });
+    const staff = await makeUser({ role: 'staff', org: uni._id });
+    const agent = t.agent();
+    await loginAs(agent, staff.email);
+    const form = (await agent.get('/partner/referrals/new')).text;
+    expect(form).not.toMatch(/<option value="[^"]+" selected/);
+    const email = `grad-${String(uni._id)}@test.cn`;
+    const referred = await submitForm(agent, '/partner/referrals/new', {
+      name: '陈佳怡',
+      email,
+      graduationYear: '2027',
+      degree: 'bachelor',
+    });
+    expect(referred.status).toBe(303);
+    await t.deliver();
+    const link = linkIn(t.smtp.to(email)[0]!.text, '/referrals/');
+    const graduate = t.agent();
+    const page = (await graduate.get(link)).text;
+    expect(page).toMatch(/<select id="f-consent" name="consent" required[^>]*>\s*<option value="">请选择<\/option>/);
+    expect(page).not.toMatch(/<option value="(none|status|details)" selected/);
+    const fields = {
+      name: '陈佳怡',
+      password: 'a-good-password-1',
+      passwordConfirm: 'a-good-password-1',
+      privacy: '1',
+    };
+    const refused = await submitForm(graduate, link, fields);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('允许推荐单位看到：请从列表中选择一项。');
+    expect(refused.text).toContain('value="陈佳怡"');
+    const { Referral } = await import('../../models/Referral');
+    expect((await Referral.findOne({ email }).lean())?.claimedAt).toBeNull();
+    expect((await submitForm(graduate, link, { ...fields, consent: 'none' })).status).toBe(303);
+    expect((await Referral.findOne({ email }).lean())?.consent).toBe('none');
   });
 });
 

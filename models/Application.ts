@@ -47,6 +47,24 @@ const applicationSchema = new Schema(
       interview: { type: Number, default: null },
       total: { type: Number, default: null },
     },
+    /**
+     * Changes to scores that a ranking (a cut-off applied) or a published notice had already relied on: each with
+     * its reason, who made it and when, and the scores before and after. Appended, never edited.
+     */
+    scoreCorrections: {
+      type: [
+        {
+          at: Date,
+          by: { type: Schema.Types.ObjectId, default: null },
+          byName: { type: String, default: '' },
+          reason: String,
+          before: { written: Number, interview: Number, total: Number },
+          after: { written: Number, interview: Number, total: Number },
+          _id: false,
+        },
+      ],
+      default: [],
+    },
     offer: {
       acceptedAt: { type: Date, default: null },
       declinedAt: { type: Date, default: null },

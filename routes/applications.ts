@@ -1,9 +1,9 @@
 // Applying, the candidate's applications, and the staff side of a vacancy's pipeline.
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { ConflictError, ValidationError } from '../server/errors';
-import { errorList, parseForm, renderInvalid, field, listField } from '../server/middleware/forms';
+import { ConflictError, ValidationError, type FieldErrors } from '../server/errors';
+import { echo, errorList, parseForm, renderInvalid, field } from '../server/middleware/forms';
 import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
@@ -12,31 +12,93 @@ import { describeEligibility, presentMyApplication, presentVacancy } from '../se
 import { REJECT_REASONS, type ApplicationDoc } from '../models/Application';
 import type { Eligibility } from '../server/services/eligibility';
 import type { Locale } from '../server/i18n';
-import { checkbox, optionalDate, optionalDecimal, optionalText, text } from './schemas';
+import { checkbox, many, optionalDate, optionalDecimal, optionalText, text } from './schemas';
 import { cstDateTime, wholeNumber } from '../server/services/formats';
 import { sendDocument } from './me';
 
 const applySchema = z.object({ statement: optionalText(2000), consent: checkbox });
 const score = optionalDecimal(0, 100, 2);
-const scoresSchema = z.object({ written: score, interview: score });
+const scoresSchema = z.object({ written: score, interview: score, reason: optionalText(500) });
+/** An objection received during a notice period, and how it was resolved: both must say something. */
+const objectionSchema = z.object({
+  text: z
+    .string('applications.notice.errors.text')
+    .trim()
+    .min(1, 'applications.notice.errors.text')
+    .max(2000, 'validation.tooLong'),
+});
+const resolutionSchema = z.object({
+  resolution: z
+    .string('applications.notice.errors.resolution')
+    .trim()
+    .min(1, 'applications.notice.errors.resolution')
+    .max(2000, 'validation.tooLong'),
+});
+/** The version of the application the form was shown with: a repeat of a move already made changes nothing. */
+const seenVersion = z
+  .string()
+  .regex(/^\d{1,6}$/)
+  .transform(Number);
 export const scoreSheetUpload = uploadForm({
   path: '/manage/vacancies/:id/scores',
   file: 'sheet',
   maxBytes: 1024 * 1024,
-  fields: 2,
+  // the token and the correction's reason
+  fields: 3,
 });
-const withdrawSchema = z.object({ note: optionalText(500) });
+const withdrawSchema = z.object({ note: optionalText(500), version: seenVersion });
+/** The applications a bulk action applies to: at least one, and each a plain id. */
+const selection = many.pipe(
+  z
+    .array(
+      // `<id>@<version>`: the version the board showed, so that a resent form does not move anyone twice.
+      z
+        .string()
+        .regex(/^[a-f\d]{24}(@\d{1,6})?$/i)
+        .transform((v) => {
+          const [id = '', version] = v.split('@');
+          return { id, version: version === undefined ? undefined : Number(version) };
+        }),
+    )
+    .min(1, 'applications.board.errors.nothingSelected')
+    .max(500, 'validation.tooMany'),
+);
+/** A bulk action on a selection: pass, return (with what to fix) or reject (with a reason chosen, never a default). */
+const bulkSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('advance'), ids: selection }),
+    z.object({
+      action: z.literal('return'),
+      ids: selection,
+      message: z
+        .string('applications.board.errors.message')
+        .trim()
+        .min(1, 'applications.board.errors.message')
+        .max(1000, 'validation.tooLong'),
+    }),
+    z.object({
+      action: z.literal('reject'),
+      ids: selection,
+      reason: z.enum(REJECT_REASONS, 'applications.errors.reason'),
+      message: optionalText(1000),
+    }),
+  ],
+  'applications.board.errors.action',
+);
 const moveSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('advance'),
     contractDate: optionalDate.transform((v) => (v ? endOfCstDay(v) : null)),
+    version: seenVersion,
   }),
-  z.object({ action: z.literal('absent') }),
-  z.object({ action: z.literal('return'), message: text(1000) }),
+  z.object({ action: z.literal('absent'), version: seenVersion }),
+  z.object({ action: z.literal('return'), message: text(1000), version: seenVersion }),
   z.object({
     action: z.literal('reject'),
     reason: z.enum(REJECT_REASONS, 'applications.errors.reason'),
     message: optionalText(1000),
+    version: seenVersion,
   }),
 ]);
 
@@ -143,30 +205,47 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   });
 
   router.post('/me/applications/:id/resubmit', requireRole('candidate'), async (req, res) => {
-    await applications.move(actorCtx(req), String(req.params.id), { action: 'resubmit' });
-    req.flash('success', 'applications.returned.resubmitted');
+    const seen = seenVersion.safeParse(field(req.body, 'version') || undefined);
+    const changed = await applications.move(
+      actorCtx(req),
+      String(req.params.id),
+      { action: 'resubmit' },
+      { seenVersion: seen.success ? seen.data : undefined },
+    );
+    req.flash(
+      changed ? 'success' : 'info',
+      changed ? 'applications.returned.resubmitted' : 'applications.moved.already',
+    );
     res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
   router.post('/me/applications/:id/withdraw', requireRole('candidate'), async (req, res) => {
     const form = withdrawSchema.safeParse(req.body);
-    await applications.move(actorCtx(req), String(req.params.id), {
-      action: 'withdraw',
-      note: form.success ? form.data.note : '',
-    });
-    req.flash('success', 'applications.withdrawn');
+    const changed = await applications.move(
+      actorCtx(req),
+      String(req.params.id),
+      { action: 'withdraw', note: form.success ? form.data.note : '' },
+      { seenVersion: form.success ? form.data.version : undefined },
+    );
+    req.flash(changed ? 'success' : 'info', changed ? 'applications.withdrawn' : 'applications.moved.already');
     res.redirect(303, `/me/applications/${req.params.id}`);
   });
 
-  router.get('/manage/vacancies/:id/applications', requireRole('staff'), async (req, res) => {
+  /** The staff pipeline board; after a refused bulk action, with the selection and what was typed kept. */
+  const renderBoard = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors; query?: Record<string, unknown> } = {
+      values: {},
+      errors: {},
+    },
+  ) => {
+    const query = form.query ?? (req.query as Record<string, unknown>);
     const { vacancy, apps } = await applications.forVacancy(actorOf(req), String(req.params.id));
-    const stage = typeof req.query.stage === 'string' ? req.query.stage : '';
-    const eligibility = typeof req.query.eligibility === 'string' ? req.query.eligibility : '';
+    const stage = typeof query.stage === 'string' ? query.stage : '';
+    const eligibility = typeof query.eligibility === 'string' ? query.eligibility : '';
     const counts = Applications.countByStage(apps);
-    const sort =
-      req.query.sort === 'written' || req.query.sort === 'total' || req.query.sort === 'name'
-        ? req.query.sort
-        : 'submitted';
+    const sort = query.sort === 'written' || query.sort === 'total' || query.sort === 'name' ? query.sort : 'submitted';
     const shown = apps
       .filter((a) => !stage || (a.outcome ?? a.stage) === stage)
       .filter((a) => !eligibility || (a.eligibility as { outcome?: string })?.outcome === eligibility)
@@ -181,7 +260,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
             : (y.scores?.[sort] ?? -1) - (x.scores?.[sort] ?? -1),
       );
     const notices = await applications.notices(actorOf(req), String(req.params.id));
-    res.render('pages/applications/board', {
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/applications/board', {
       title: req.t('applications.board.title', { title: vacancy.title }),
       notices: notices.map((n) => ({
         id: String(n._id),
@@ -211,13 +290,31 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       sorts: ['submitted', 'name', 'written', 'total'].map((k) => ({ key: k, current: k === sort })),
       reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
       items: shown.map((a) => present(a, req.locale)),
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors, {
+        contractDate: 'applications.staff.contractDate',
+        message: 'applications.staff.message',
+      }),
     });
+  };
+
+  router.get('/manage/vacancies/:id/applications', requireRole('staff'), async (req, res) => {
+    await renderBoard(req, res);
   });
 
-  router.get('/manage/applications/:id', requireRole('staff'), async (req, res) => {
-    const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), String(req.params.id));
-    const notes = await applications.notesFor(actorOf(req), String(req.params.id));
-    res.render('pages/applications/staff-one', {
+  /** One application for its school's staff; after a refused form, with its errors and what was typed. */
+  const renderStaffOne = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
+  ) => {
+    const id = String(req.params.id);
+    const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), id);
+    const notes = await applications.notesFor(actorOf(req), id);
+    const relied = await applications.relied(app.vacancy);
+    const noticed = relied.noticed.has(id);
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/applications/staff-one', {
       notes,
       title: (app.snapshot as { legalName?: string }).legalName ?? '',
       a: present(app, req.locale),
@@ -227,8 +324,22 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
       active: !app.outcome && app.stage !== 'signed',
       needsContractDate: nextStage(app.pipeline, app.stage) === 'signed',
-      values: {},
+      // Scores are final once signed; those a cut-off or notice relied on change only with a reason.
+      scoresOpen: !(app.stage === 'signed' && !app.outcome),
+      scoresRelied: relied.written || relied.interview || noticed,
+      scoreForm: {
+        written: form.values.written ?? String(app.scores?.written ?? ''),
+        interview: form.values.interview ?? String(app.scores?.interview ?? ''),
+      },
+      corrections: (app.scoreCorrections ?? []).map((c) => ({ ...c, byName: c.byName || String(c.by ?? '') })),
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors),
     });
+  };
+
+  router.get('/manage/applications/:id', requireRole('staff'), async (req, res) => {
+    await renderStaffOne(req, res);
   });
 
   router.post('/manage/applications/:id/move', requireRole('staff'), async (req, res, next) => {
@@ -236,32 +347,18 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     const form = parseForm(moveSchema, req.body);
     try {
       if (!form.ok) throw new ValidationError(form.errors);
-      await applications.move(actorCtx(req), id, form.data as Move);
+      const { version, ...move } = form.data;
+      const changed = await applications.move(actorCtx(req), id, move as Move, { seenVersion: version });
+      if (changed) req.flash('success', `applications.moved.${move.action}`);
+      else req.flash('info', 'applications.moved.already');
     } catch (err) {
       if (err instanceof ConflictError) {
         req.flash('error', err.messageKey);
         return res.redirect(303, `/manage/applications/${id}`);
       }
       if (!(err instanceof ValidationError)) return next(err);
-      const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), id);
-      return renderInvalid(
-        res,
-        'pages/applications/staff-one',
-        {
-          title: (app.snapshot as { legalName?: string }).legalName ?? '',
-          a: present(app, req.locale),
-          vacancy,
-          maskedId,
-          email,
-          reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
-          active: true,
-        },
-        err.fields,
-        req.body,
-        { contractDate: 'applications.staff.contractDate', message: 'applications.staff.message' },
-      );
+      return renderStaffOne(req, res, { values: echo(req.body), errors: err.fields });
     }
-    req.flash('success', `applications.moved.${form.ok ? form.data.action : 'advance'}`);
     res.redirect(303, `/manage/applications/${id}`);
   });
 
@@ -287,13 +384,13 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       return res.redirect(303, `/manage/applications/${id}`);
     }
     try {
-      await applications.scheduleInterview(actorCtx(req), id, {
+      const sent = await applications.scheduleInterview(actorCtx(req), id, {
         at,
         minutes,
         place,
         panel: field(body, 'panel').trim().slice(0, 200),
       });
-      req.flash('success', 'applications.interview.sent');
+      req.flash(sent ? 'success' : 'info', sent ? 'applications.interview.sent' : 'applications.interview.unchanged');
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       req.flash('error', err.messageKey);
@@ -321,13 +418,13 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/vacancies/:id/bulk', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const ids = listField(body, 'ids').slice(0, 500);
-    const reason = REJECT_REASONS.find((r) => r === body.reason) ?? 'qualification';
-    const move: Move =
-      body.action === 'reject'
-        ? { action: 'reject', reason, message: field(body, 'message').slice(0, 1000) }
-        : { action: 'advance' };
-    const result = await applications.bulk(actorCtx(req), id, ids, move);
+    const form = parseForm(bulkSchema, body);
+    if (!form.ok) {
+      // Back to the board's list with the selection, the reason and the message as they were.
+      return renderBoard(req, res, { values: echo(body), errors: form.errors, query: { stage: body.stage } });
+    }
+    const { ids, ...move } = form.data;
+    const result = await applications.bulk(actorCtx(req), id, ids, move as Move);
     req.flash(result.failed.length ? 'info' : 'success', 'applications.board.bulkDone', {
       done: result.done,
       failed: result.failed.length,
@@ -338,29 +435,28 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     );
   });
 
-  router.post('/manage/applications/:id/scores', requireRole('staff'), async (req, res) => {
+  router.post('/manage/applications/:id/scores', requireRole('staff'), async (req, res, next) => {
     const id = String(req.params.id);
-    const form = scoresSchema.safeParse(req.body);
-    if (!form.success) {
-      req.flash('error', 'applications.errors.scores');
-      return res.redirect(303, `/manage/applications/${id}`);
+    const form = parseForm(scoresSchema, req.body);
+    try {
+      if (!form.ok) throw new ValidationError(form.errors);
+      const changed = await applications.recordScores(actorCtx(req), id, form.data);
+      req.flash(changed ? 'success' : 'info', changed ? 'applications.scores.saved' : 'applications.scores.unchanged');
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) return next(err);
+      const errors = err instanceof ValidationError ? err.fields : { reason: err.messageKey };
+      return renderStaffOne(req, res, { values: echo(req.body), errors });
     }
-    await applications.recordScores(actorCtx(req), id, form.data);
-    req.flash('success', 'applications.scores.saved');
     res.redirect(303, `/manage/applications/${id}`);
   });
 
   router.post('/manage/vacancies/:id/scores', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const refused = uploadRefusal(req);
-    const result = refused
-      ? null
-      : await applications.importScores(
-          actorCtx(req),
-          id,
-          req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet'),
-        );
-    if (!result || result.errors.length > 0 || result.imported === 0) {
+    const text = req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet');
+    const reason = field(req.body, 'reason').trim().slice(0, 500);
+    const result = refused ? null : await applications.importScores(actorCtx(req), id, text, reason);
+    if (!result || result.errors.length > 0 || result.imported + result.unchanged === 0) {
       const { vacancy, apps } = await applications.forVacancy(actorOf(req), id);
       const fieldErrors = refused?.errors ?? {};
       return res.status(refused?.status ?? 422).render('pages/applications/import-result', {
@@ -375,9 +471,11 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
           reason: req.t(`applications.scores.rowErrors.${e.reason}`),
         })),
         count: apps.length,
+        reason,
       });
     }
-    req.flash('success', 'applications.scores.imported', { count: result.imported });
+    if (result.imported > 0) req.flash('success', 'applications.scores.imported', { count: result.imported });
+    else req.flash('info', 'applications.scores.unchanged');
     res.redirect(303, `/manage/vacancies/${id}/applications`);
   });
 
@@ -402,28 +500,50 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
     }
   });
 
-  router.post('/manage/notices/:id/objections', requireRole('staff'), async (req, res) => {
-    const text = field(req.body, 'text').trim().slice(0, 2000);
-    if (text) await applications.addObjection(actorCtx(req), String(req.params.id), text);
-    res.redirect(303, `/manage/notices/${req.params.id}`);
-  });
-
-  router.post('/manage/notices/:id/objections/:index', requireRole('staff'), async (req, res) => {
-    const resolution = field(req.body, 'resolution').trim().slice(0, 2000);
-    if (resolution)
-      await applications.resolveObjection(actorCtx(req), String(req.params.id), Number(req.params.index), resolution);
-    res.redirect(303, `/manage/notices/${req.params.id}`);
-  });
-
-  router.get('/manage/notices/:id', requireRole('staff'), async (req, res) => {
+  /** A notice's objections for the staff who published it; after a refused form, with its errors and the text. */
+  const renderNoticeManage = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
+  ) => {
     const notice = await applications.getNotice(String(req.params.id));
     await applications.forVacancy(actorOf(req), String(notice.vacancy)); // tenancy: only the posting's staff
-    res.render('pages/applications/notice-manage', {
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/applications/notice-manage', {
       title: req.t('applications.notice.manageTitle', { title: notice.title }),
       notice,
       objections: notice.objections.map((o, index) => ({ ...o, index })),
       endsDate: cstDate(notice.endsAt),
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors),
     });
+  };
+
+  router.post('/manage/notices/:id/objections', requireRole('staff'), async (req, res) => {
+    const form = parseForm(objectionSchema, req.body);
+    if (!form.ok) return renderNoticeManage(req, res, { values: echo(req.body), errors: form.errors });
+    await applications.addObjection(actorCtx(req), String(req.params.id), form.data.text);
+    res.redirect(303, `/manage/notices/${req.params.id}`);
+  });
+
+  router.post('/manage/notices/:id/objections/:index', requireRole('staff'), async (req, res) => {
+    const form = parseForm(resolutionSchema, req.body);
+    if (!form.ok)
+      return renderNoticeManage(req, res, {
+        values: { ...echo(req.body), index: String(req.params.index) },
+        errors: form.errors,
+      });
+    await applications.resolveObjection(
+      actorCtx(req),
+      String(req.params.id),
+      Number(req.params.index),
+      form.data.resolution,
+    );
+    res.redirect(303, `/manage/notices/${req.params.id}`);
+  });
+
+  router.get('/manage/notices/:id', requireRole('staff'), async (req, res) => {
+    await renderNoticeManage(req, res);
   });
 
   router.get('/notices/:id', async (req, res) => {

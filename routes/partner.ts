@@ -53,7 +53,7 @@ const claimSchema = z
     name: text(50),
     password: newPassword,
     passwordConfirm: z.string('validation.required'),
-    consent: z.enum(CONSENT_LEVELS).default('status'),
+    consent: z.enum(CONSENT_LEVELS, 'referrals.errors.consent'),
     privacy: privacyConsent,
   })
   .superRefine(confirmPasswords);
@@ -135,7 +135,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
     await referrals.partnerOf(actorOf(req));
     res.render('pages/partner/new', {
       ...formLocals(req),
-      values: { degree: 'bachelor', graduationYear: String(clock.now().getFullYear() + 1) },
+      values: {},
     });
   });
 
@@ -259,7 +259,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
         .trim()
         .regex(/^20\d{2}$/, 'referrals.errors.year')
         .transform(Number),
-      consent: z.enum(CONSENT_LEVELS).default('status'),
+      consent: z.enum(CONSENT_LEVELS, 'referrals.errors.consent'),
     })
     .superRefine(confirmPasswords);
 
@@ -269,7 +269,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       title: drive.title,
       drive,
       consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
-      values: { consent: 'status', graduationYear: String(clock.now().getFullYear()) },
+      values: {},
     });
   });
 
@@ -318,7 +318,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       inv,
       signedInAsThem: req.user?.role === 'candidate' && req.user.email === inv.referral.email,
       consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
-      values: { name: inv.referral.name, consent: 'status' },
+      values: { name: inv.referral.name },
       returnTo: encodeURIComponent(req.originalUrl),
       declineAction: `${req.originalUrl.split('?')[0]}/decline`,
     });
@@ -332,9 +332,11 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
   router.post('/referrals/:token', async (req, res, next) => {
     const token = String(req.params.token);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const consent = CONSENT_LEVELS.find((c) => c === body.consent) ?? 'status';
+    // What the partner may see is the graduate's own choice: never a default.
+    const consent = CONSENT_LEVELS.find((c) => c === body.consent);
     try {
       if (req.user) {
+        if (!consent) throw new ValidationError({ consent: 'referrals.errors.consent' });
         await referrals.claim(requestCtx(req), token, { name: req.user.name, consent, locale: req.locale });
         req.flash('success', 'referrals.claim.linked');
         return res.redirect(303, '/me/referrals');
@@ -353,8 +355,10 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
         {
           title: req.t('referrals.claim.title'),
           inv,
+          signedInAsThem: req.user?.role === 'candidate' && req.user.email === inv.referral.email,
           consents: CONSENT_LEVELS.map((c) => ({ value: c, label: req.t(`referrals.consent.${c}`) })),
           returnTo: encodeURIComponent(req.originalUrl),
+          declineAction: `${req.originalUrl.split('?')[0]}/decline`,
         },
         err.fields,
         body,
@@ -372,9 +376,13 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
   });
 
   router.post('/me/referrals/:id/consent', requireRole('candidate'), async (req, res) => {
-    const consent = CONSENT_LEVELS.find((c) => c === (req.body as Record<string, unknown>)?.consent) ?? 'none';
-    await referrals.setConsent(actorCtx(req), String(req.params.id), consent);
-    req.flash('success', 'referrals.mine.saved');
+    const consent = CONSENT_LEVELS.find((c) => c === (req.body as Record<string, unknown>)?.consent);
+    if (!consent) {
+      req.flash('error', 'referrals.errors.consent');
+      return res.redirect(303, '/me/referrals');
+    }
+    const changed = await referrals.setConsent(actorCtx(req), String(req.params.id), consent);
+    req.flash(changed ? 'success' : 'info', changed ? 'referrals.mine.saved' : 'referrals.mine.unchanged');
     res.redirect(303, '/me/referrals');
   });
 

@@ -1,9 +1,12 @@
 // Placements: the school's view (checklist, status, commitment) and the teacher's own (/me/placement).
 import { presentAward } from '../server/views/incentives';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { field, numberField, withParams } from '../server/middleware/forms';
+import { errorList, echo, field, numberField, parseForm, withParams } from '../server/middleware/forms';
 import { cstDayStart, wholeNumber } from '../server/services/formats';
+import type { FieldErrors } from '../server/errors';
+import { optionalText } from './schemas';
 import { ConflictError, ValidationError } from '../server/errors';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { commitmentEnd, CHECKLIST } from '../server/services/placements';
@@ -14,6 +17,30 @@ import { LEAVE_REASONS, type PlacementDoc } from '../models/Placement';
 import type { Locale } from '../server/i18n';
 
 const MOVES = ['activate', 'suspend', 'resume', 'complete', 'leave', 'transfer'] as const;
+
+/** The check-in's scales, asked 1–5. */
+const CHECKIN_SCALES = ['workload', 'support', 'housing', 'intention'] as const;
+const scale = (key: string) =>
+  z.enum(['1', '2', '3', '4', '5'], `placements.checkin.errors.${key}`).transform((v) => Number(v));
+/** Every question must be answered: an untouched form says which, and records nothing. */
+const checkInSchema = z.object({
+  inPost: z.enum(['yes', 'no'], 'placements.checkin.errors.inPost').transform((v) => v === 'yes'),
+  workload: scale('workload'),
+  support: scale('support'),
+  housing: scale('housing'),
+  intention: scale('intention'),
+  text: optionalText(2000),
+  mentoring: optionalText(2000),
+});
+
+/** The check-in form's scales with what the teacher chose (nothing until they choose). */
+function checkInQuestions(values: Record<string, unknown>, errors: FieldErrors) {
+  return CHECKIN_SCALES.map((key) => ({
+    key,
+    error: errors[key],
+    options: ['1', '2', '3', '4', '5'].map((value) => ({ value, checked: values[key] === value })),
+  }));
+}
 
 function present(p: PlacementDoc, locale: Locale, now: Date) {
   const end = commitmentEnd(p.startDate, p.commitmentYears, p.suspensions, now);
@@ -95,15 +122,23 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
     res.redirect(303, '/manage/placements/template');
   });
 
-  router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
+  /** A placement for its school's staff; after a refused form, with its errors and what was typed. */
+  const renderPlacement = async (
+    req: Request,
+    res: Response,
+    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
+  ) => {
     const doc = await placements.forStaff(actorOf(req), String(req.params.id));
     const p = present(doc, req.locale, clock.now());
     const checkIns = await datedCheckIns(services, doc._id);
     const open = ['onboarding', 'active', 'suspended'].includes(doc.status);
     const suggestions = open ? (await services.mentors.suggestions(actorOf(req), p.id)).slice(0, 8) : [];
     const activities = await datedActivities(services, doc._id);
-    res.render('pages/placements/staff', {
+    res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/placements/staff', {
       title: p.teacherName,
+      values: form.values,
+      errors: form.errors,
+      errorList: errorList(res, form.errors),
       p,
       checkIns,
       activities,
@@ -112,6 +147,10 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
       reasons: LEAVE_REASONS.map((r) => ({ value: r, label: req.t(`placements.leaveReasons.${r}`) })),
       checklistKeys: CHECKLIST.map((c) => c.key),
     });
+  };
+
+  router.get('/manage/placements/:id', requireRole('staff'), async (req, res) => {
+    await renderPlacement(req, res);
   });
 
   router.post('/manage/placements/:id/checklist', requireRole('staff'), async (req, res) => {
@@ -136,11 +175,9 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
       });
       req.flash('success', `placements.done.${move}`);
     } catch (err) {
-      if (!(err instanceof ConflictError) && !(err instanceof ValidationError)) throw err;
-      req.flash(
-        'error',
-        err instanceof ValidationError ? (Object.values(err.fields)[0] ?? 'validation.invalid') : err.messageKey,
-      );
+      if (err instanceof ValidationError) return renderPlacement(req, res, { values: echo(body), errors: err.fields });
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
     }
     res.redirect(303, `/manage/placements/${id}`);
   });
@@ -162,29 +199,28 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   });
 
   // The check-in form: opened from the email, no sign-in (the signed link is the proof).
-  router.get('/checkins/:id/:sig', async (req, res) => {
+  const renderCheckIn = async (req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors) => {
     const { checkIn, placement } = await placements.checkIn(String(req.params.id), String(req.params.sig));
-    res.render('pages/placements/checkin', {
+    res.status(Object.keys(errors).length ? 422 : 200).render('pages/placements/checkin', {
       title: req.t('placements.checkin.title'),
       checkIn,
       placement,
-      scale: [1, 2, 3, 4, 5],
+      questions: checkInQuestions(values, errors),
+      values,
+      errors,
+      errorList: errorList(res, errors),
     });
+  };
+
+  router.get('/checkins/:id/:sig', async (req, res) => {
+    await renderCheckIn(req, res, {}, {});
   });
 
   router.post('/checkins/:id/:sig', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const score = (key: string) => Math.min(5, Math.max(1, numberField(body, key) || 3));
+    const form = parseForm(checkInSchema, req.body);
+    if (!form.ok) return renderCheckIn(req, res, echo(req.body), form.errors);
     try {
-      await placements.answer(String(req.params.id), String(req.params.sig), {
-        inPost: body.inPost !== 'no',
-        workload: score('workload'),
-        support: score('support'),
-        housing: score('housing'),
-        intention: score('intention'),
-        text: field(body, 'text').slice(0, 2000),
-        mentoring: field(body, 'mentoring').slice(0, 2000),
-      });
+      await placements.answer(String(req.params.id), String(req.params.sig), form.data);
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
     }
@@ -212,8 +248,13 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   // The teacher accepts a sponsored award's terms (and chooses whether the sponsor may see their name).
   router.post('/me/awards/:id/accept', requireRole('candidate'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    await services.awards.accept(actorCtx(req), String(req.params.id), body.shareName === '1');
-    req.flash('success', 'incentives.teacher.accepted');
+    try {
+      await services.awards.accept(actorCtx(req), String(req.params.id), body.shareName === '1');
+      req.flash('success', 'incentives.teacher.accepted');
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      req.flash('error', err.messageKey);
+    }
     res.redirect(303, '/me/placement');
   });
 

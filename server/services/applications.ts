@@ -32,8 +32,10 @@ import { Referrals } from './referrals';
 import type { Placements } from './placements';
 import { toCsv } from './csv';
 import { cstDateTime } from '../views/present';
+import { claimOnce, digest, releaseClaim } from './claims';
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
+type Scores = { written: number | null; interview: number | null; total: number | null };
 export type Move =
   | { action: 'advance'; contractDate?: Date | null }
   | { action: 'reject'; reason: RejectReason; message: string }
@@ -364,10 +366,29 @@ export class Applications {
     throw new ConflictError('applications.errors.conflict');
   }
 
-  /** The only way an application changes: checks the move, claims the next version, writes, records, notifies. */
-  async move(ctx: Ctx & { actor: Actor }, id: string, move: Move): Promise<void> {
+  /** Whether version `version` of an application was made by this same move (so a repeat of it changes nothing). */
+  private async madeBy(id: string, version: number, move: Move): Promise<boolean> {
+    const step = await ApplicationStep.findById(`${id}:${version}`).lean();
+    return step?.action === move.action;
+  }
+
+  /**
+   * The only way an application changes: checks the move, claims the next version, writes, records, notifies.
+   * `seenVersion` is the version the form was shown with: when the application has moved on since by this very move
+   * (a double click, a resent form), nothing happens again and false is returned; by another move, it is a conflict.
+   */
+  async move(
+    ctx: Ctx & { actor: Actor },
+    id: string,
+    move: Move,
+    options: { seenVersion?: number } = {},
+  ): Promise<boolean> {
     const by = ctx.actor.role === 'candidate' ? 'candidate' : 'staff';
     const app = by === 'candidate' ? (await this.mineOne(ctx.actor, id)).app : (await this.forStaff(ctx.actor, id)).app;
+    if (options.seenVersion !== undefined && options.seenVersion !== app.version) {
+      if (options.seenVersion < app.version && (await this.madeBy(id, options.seenVersion + 1, move))) return false;
+      throw new ConflictError('applications.errors.conflict');
+    }
     const next = plan(app, move, by);
     const now = this.d.clock.now();
     const gate = move.action === 'advance' ? await this.gate(app, next.stage, move.contractDate ?? null) : { note: '' };
@@ -431,6 +452,7 @@ export class Applications {
       { from: app.stage, to: next.outcome ?? next.stage, version },
     );
     this.d.outbox.nudge();
+    return true;
   }
 
   /**
@@ -483,35 +505,131 @@ export class Applications {
     return { note: '' };
   }
 
-  /** Written and interview scores (0–100, two decimals); the total follows the template's weights. */
+  /**
+   * Which of a vacancy's scores a ranking or a notice has relied on: the written scores once the interview cut-off
+   * has been applied (someone moved from the written exam to the interview), the interview scores (and so the totals)
+   * once the medical cut-off has, and both of every application listed on a published notice.
+   */
+  async relied(vacancyId: Types.ObjectId | string): Promise<{
+    written: boolean;
+    interview: boolean;
+    noticed: Set<string>;
+  }> {
+    const apps = await Application.find({ vacancy: vacancyId }).select({ history: 1 }).lean<ApplicationDoc[]>();
+    const moved = (from: string, to: string) => apps.some((a) => a.history.some((h) => h.from === from && h.to === to));
+    const notices = await Notice.find({ vacancy: vacancyId }).select({ entries: 1 }).lean<NoticeDoc[]>();
+    return {
+      written: moved('written_exam', 'interview'),
+      interview: moved('interview', 'medical'),
+      noticed: new Set(notices.flatMap((n) => n.entries.map((e) => String(e.application)))),
+    };
+  }
+
+  /**
+   * What a score sheet or form would change on one application: nothing (the same scores again), a plain entry,
+   * a correction of scores already relied on (which needs a reason), or a refusal (signed: scores are final).
+   */
+  private scoreChange(
+    app: ApplicationDoc,
+    scores: { written: number | null; interview: number | null },
+    relied: { written: boolean; interview: boolean; noticed: Set<string> },
+  ) {
+    const before = {
+      written: app.scores?.written ?? null,
+      interview: app.scores?.interview ?? null,
+      total: app.scores?.total ?? null,
+    };
+    const written = scores.written ?? before.written;
+    const interview = scores.interview ?? before.interview;
+    const after = { written, interview, total: total(app.pipeline, written, interview) };
+    const changedWritten = after.written !== before.written;
+    const changedInterview = after.interview !== before.interview;
+    if (!changedWritten && !changedInterview) return { kind: 'same' as const, before, after };
+    if (app.stage === 'signed' && !app.outcome) return { kind: 'signed' as const, before, after };
+    const noticed = relied.noticed.has(String(app._id));
+    const correction =
+      (changedWritten && (relied.written || noticed)) || (changedInterview && (relied.interview || noticed));
+    return { kind: correction ? ('correction' as const) : ('entry' as const), before, after };
+  }
+
+  /**
+   * Writes one application's new scores, once: of identical requests arriving together only one writes (a claim on
+   * the application as read and the scores written). A correction keeps its reason, who, when, before and after.
+   * Returns whether this call wrote.
+   */
+  private async writeScores(
+    ctx: Ctx & { actor: Actor },
+    app: ApplicationDoc,
+    change: { kind: 'entry' | 'correction'; before: Scores; after: Scores },
+    reason: string,
+  ): Promise<boolean> {
+    const now = this.d.clock.now();
+    const read = new Date(app.updatedAt ?? 0).getTime();
+    if (!(await claimOnce(`scores:${String(app._id)}:${read}:${digest(change.after)}`, now))) return false;
+    const correction =
+      change.kind === 'correction'
+        ? { at: now, by: ctx.actor.id, byName: ctx.actor.name, reason, before: change.before, after: change.after }
+        : null;
+    await Application.updateOne(
+      { _id: app._id },
+      { $set: { scores: change.after }, ...(correction ? { $push: { scoreCorrections: correction } } : {}) },
+    );
+    const id = String(app._id);
+    if (correction) {
+      await this.d.events.record(
+        ctx,
+        'application.score_corrected',
+        { type: 'Application', id },
+        { vacancy: String(app.vacancy), reason, before: change.before, after: change.after },
+      );
+    } else {
+      await this.d.events.record(
+        ctx,
+        'application.scored',
+        { type: 'Application', id },
+        {
+          written: change.after.written,
+          interview: change.after.interview,
+        },
+      );
+    }
+    return true;
+  }
+
+  /**
+   * Written and interview scores (0–100, two decimals; empty keeps the score as it is); the total follows the
+   * template's weights. The same scores again change and record nothing. Scores a cut-off or a published notice
+   * relied on change only as a correction with a reason; a signed application's never. Returns whether anything
+   * changed.
+   */
   async recordScores(
     ctx: Ctx & { actor: Actor },
     id: string,
-    scores: { written: number | null; interview: number | null },
-  ) {
+    scores: { written: number | null; interview: number | null; reason?: string },
+  ): Promise<boolean> {
     const { app } = await this.forStaff(ctx.actor, id);
-    await this.writeScores(app, scores);
-    await this.d.events.record(ctx, 'application.scored', { type: 'Application', id }, scores);
-  }
-
-  private async writeScores(app: ApplicationDoc, scores: { written: number | null; interview: number | null }) {
-    const written = scores.written ?? app.scores?.written ?? null;
-    const interview = scores.interview ?? app.scores?.interview ?? null;
-    await Application.updateOne(
-      { _id: app._id },
-      { $set: { scores: { written, interview, total: total(app.pipeline, written, interview) } } },
-    );
+    const change = this.scoreChange(app, scores, await this.relied(app.vacancy));
+    if (change.kind === 'same') return false;
+    if (change.kind === 'signed') throw new ConflictError('applications.scores.errors.signed');
+    const reason = (scores.reason ?? '').trim();
+    if (change.kind === 'correction' && !reason)
+      throw new ValidationError({ reason: 'applications.scores.errors.reasonRequired' });
+    return this.writeScores(ctx, app, { ...change, kind: change.kind }, reason);
   }
 
   /**
    * Scores from a CSV sheet (报名编号,笔试成绩,面试成绩). Every row is checked first; if any is wrong, nothing is
-   * written and the errors say which row and why.
+   * written and the errors say which row and why. Rows that would correct scores already relied on need the
+   * sheet's reason; a signed application's scores are refused. Rows that change nothing are counted as unchanged.
    */
-  async importScores(ctx: Ctx & { actor: Actor }, vacancyId: string, csv: string) {
+  async importScores(ctx: Ctx & { actor: Actor }, vacancyId: string, csv: string, reason = '') {
     const { apps } = await this.forVacancy(ctx.actor, vacancyId);
+    const relied = await this.relied(vacancyId);
     const byRef = new Map(apps.map((a) => [applicationRef(a._id), a]));
     const errors: { row: number; reason: string }[] = [];
-    const updates: { app: ApplicationDoc; written: number | null; interview: number | null }[] = [];
+    const updates: { app: ApplicationDoc; change: { kind: 'entry' | 'correction'; before: Scores; after: Scores } }[] =
+      [];
+    let rows = 0;
     const lines = csv
       .replace(/^\uFEFF/, '')
       .split(/\r?\n/)
@@ -529,17 +647,26 @@ export class Applications {
       if (!app) errors.push({ row, reason: 'unknownRef' });
       else if (Number.isNaN(written) || Number.isNaN(interview)) errors.push({ row, reason: 'badScore' });
       else if (written === null && interview === null) errors.push({ row, reason: 'noScore' });
-      else updates.push({ app, written, interview });
+      else {
+        rows += 1;
+        const change = this.scoreChange(app, { written, interview }, relied);
+        if (change.kind === 'signed') errors.push({ row, reason: 'signed' });
+        else if (change.kind === 'correction' && !reason.trim()) errors.push({ row, reason: 'locked' });
+        else if (change.kind !== 'same') updates.push({ app, change: { ...change, kind: change.kind } });
+      }
     });
-    if (errors.length > 0 || updates.length === 0) return { imported: 0, errors };
-    for (const u of updates) await this.writeScores(u.app, u);
-    await this.d.events.record(
-      ctx,
-      'application.scores_imported',
-      { type: 'Vacancy', id: vacancyId },
-      { rows: updates.length },
-    );
-    return { imported: updates.length, errors };
+    if (errors.length > 0 || rows === 0) return { imported: 0, unchanged: 0, errors };
+    let imported = 0;
+    for (const u of updates) if (await this.writeScores(ctx, u.app, u.change, reason.trim())) imported += 1;
+    if (imported > 0) {
+      await this.d.events.record(
+        ctx,
+        'application.scores_imported',
+        { type: 'Vacancy', id: vacancyId },
+        { rows: imported, corrected: updates.filter((u) => u.change.kind === 'correction').length },
+      );
+    }
+    return { imported, unchanged: rows - imported, errors };
   }
 
   /** Advances everyone at `from` who passes the next gate (the cut-off), one claimed move each. */
@@ -564,19 +691,29 @@ export class Applications {
     if (listed.length === 0) throw new ConflictError('applications.errors.nobodyToList');
     const now = this.d.clock.now();
     const { publishScores } = rulesFor(vacancy.pipeline);
+    const entries = listed.map((a) => ({
+      application: a._id,
+      maskedName: maskName(String((a.snapshot as { legalName?: string }).legalName ?? '')),
+      ...(publishScores ? { written: a.scores?.written, interview: a.scores?.interview, total: a.scores?.total } : {}),
+    }));
+    // Publishing the same list again (a double click, a resent form) publishes nothing new: the notice stands.
+    const key = digest(entries.map((e) => [String(e.application), e.written, e.interview, e.total]));
+    const latest = await Notice.findOne({ vacancy: vacancy._id }).sort({ publishedAt: -1 }).lean<NoticeDoc>();
+    const same = (n: NoticeDoc | null) =>
+      n !== null && digest(n.entries.map((e) => [String(e.application), e.written, e.interview, e.total])) === key;
+    if (same(latest)) return String(latest!._id);
+    if (!(await claimOnce(`notice:${String(vacancy._id)}:${latest ? String(latest._id) : 'first'}:${key}`, now))) {
+      const winner = await Notice.findOne({ vacancy: vacancy._id }).sort({ publishedAt: -1 }).lean<NoticeDoc>();
+      if (same(winner)) return String(winner!._id);
+      throw new ConflictError('applications.errors.conflict');
+    }
     const notice = await Notice.create({
       vacancy: vacancy._id,
       postedBy: vacancy.postedBy,
       title: vacancy.title,
       schoolName: vacancy.schoolName,
       publishScores,
-      entries: listed.map((a) => ({
-        application: a._id,
-        maskedName: maskName(String((a.snapshot as { legalName?: string }).legalName ?? '')),
-        ...(publishScores
-          ? { written: a.scores?.written, interview: a.scores?.interview, total: a.scores?.total }
-          : {}),
-      })),
+      entries,
       publishedAt: now,
       endsAt: new Date(now.getTime() + days * 86_400_000),
     });
@@ -610,6 +747,9 @@ export class Applications {
   /** An objection received during the notice period (by phone, letter or in person), recorded by staff. */
   async addObjection(ctx: Ctx & { actor: Actor }, noticeId: string, text: string) {
     const notice = await this.noticeForStaff(ctx.actor, noticeId);
+    // The same objection sent twice (a resent form) is recorded once.
+    if (notice.objections.some((o) => o.text === text)) return;
+    if (!(await claimOnce(`objection:${noticeId}:${digest(text)}`, this.d.clock.now()))) return;
     await Notice.updateOne(
       { _id: notice._id },
       { $push: { objections: { at: this.d.clock.now(), text, resolution: '', resolvedAt: null } } },
@@ -620,6 +760,9 @@ export class Applications {
   async resolveObjection(ctx: Ctx & { actor: Actor }, noticeId: string, index: number, resolution: string) {
     const notice = await this.noticeForStaff(ctx.actor, noticeId);
     if (!notice.objections[index]) throw new NotFoundError();
+    // Resolved once: a resolution sent again (or a second one) does not overwrite the recorded one.
+    if (notice.objections[index].resolvedAt) return;
+    if (!(await claimOnce(`objection-resolved:${noticeId}:${index}`, this.d.clock.now()))) return;
     // The whole array is written back: FerretDB has no positional updates.
     const objections = notice.objections.map((o, i) =>
       i === index ? { ...o, resolution, resolvedAt: this.d.clock.now() } : o,
@@ -629,19 +772,35 @@ export class Applications {
   }
 
   /** The candidate's answer to an offer. Declining ends the application (withdrawn, "declined the offer"). */
-  async answerOffer(ctx: Ctx & { actor: Actor }, id: string, accept: boolean) {
+  async answerOffer(ctx: Ctx & { actor: Actor }, id: string, accept: boolean): Promise<boolean> {
     const { app } = await this.mineOne(ctx.actor, id);
+    // The same answer again (a double click, a resent form) changes nothing and records nothing.
+    if (accept && app.offer?.acceptedAt) return false;
+    if (!accept && app.offer?.declinedAt) return false;
     if (app.stage !== 'offer' || app.outcome || app.offer?.acceptedAt || app.offer?.declinedAt) {
       throw new ConflictError('applications.errors.noOffer');
     }
     const now = this.d.clock.now();
+    // One answer per offer, whichever of several requests arrives first.
+    const claim = `offer:${id}:${app.version}`;
+    if (!(await claimOnce(claim, now))) {
+      const after = await Application.findById(app._id).select({ offer: 1 }).lean();
+      if ((accept ? after?.offer?.acceptedAt : after?.offer?.declinedAt) || !after) return false;
+      throw new ConflictError('applications.errors.conflict');
+    }
     if (accept) {
       await Application.updateOne({ _id: app._id, 'offer.acceptedAt': null }, { $set: { 'offer.acceptedAt': now } });
       await this.d.events.record(ctx, 'application.offer_accepted', { type: 'Application', id });
-    } else {
-      await Application.updateOne({ _id: app._id }, { $set: { 'offer.declinedAt': now } });
-      await this.move(ctx, id, { action: 'withdraw', note: 'declined the offer' });
+      return true;
     }
+    try {
+      await this.move(ctx, id, { action: 'withdraw', note: 'declined the offer' });
+    } catch (err) {
+      await releaseClaim(claim); // not withdrawn: the candidate can answer again
+      throw err;
+    }
+    await Application.updateOne({ _id: app._id }, { $set: { 'offer.declinedAt': now } });
+    return true;
   }
 
   /** Schedules (or reschedules) the interview; the candidate gets an invitation with a calendar file. */
@@ -652,7 +811,45 @@ export class Applications {
   ) {
     const { app, vacancy } = await this.forStaff(ctx.actor, id);
     if (app.stage !== 'interview' || app.outcome) throw new ConflictError('applications.errors.notAtInterview');
+    const current = app.interview;
+    const same = (x: typeof current) =>
+      x?.at?.getTime() === input.at.getTime() &&
+      x.minutes === input.minutes &&
+      x.place === input.place &&
+      x.panel === input.panel;
+    // The same appointment again sends no second invitation and records nothing.
+    if (same(current)) return false;
     const sequence = (app.interview?.sequence ?? 0) + 1;
+    const claim = `interview:${id}:${sequence}`;
+    if (!(await claimOnce(claim, this.d.clock.now()))) {
+      const after = await Application.findById(app._id).select({ interview: 1 }).lean();
+      if (same(after?.interview)) return false;
+      throw new ConflictError('applications.errors.conflict');
+    }
+    try {
+      await this.inviteToInterview(app, vacancy, id, input, sequence);
+    } catch (err) {
+      await releaseClaim(claim); // nothing sent or written: the same appointment can be sent again
+      throw err;
+    }
+    await this.d.events.record(
+      ctx,
+      sequence > 1 ? 'interview.rescheduled' : 'interview.scheduled',
+      { type: 'Application', id },
+      { at: input.at, sequence },
+    );
+    this.d.outbox.nudge();
+    return true;
+  }
+
+  /** The invitation (a calendar file; a reschedule updates the same event) and the appointment it announces. */
+  private async inviteToInterview(
+    app: ApplicationDoc,
+    vacancy: VacancyDoc,
+    id: string,
+    input: { at: Date; minutes: number; place: string; panel: string },
+    sequence: number,
+  ) {
     const candidate = await User.findById(app.candidate).lean();
     if (candidate) {
       const locale = candidate.locale === 'en' ? 'en' : 'zh-CN';
@@ -668,19 +865,15 @@ export class Applications {
       );
     }
     await Application.updateOne({ _id: app._id }, { $set: { interview: { ...input, sequence, confirmedAt: null } } });
-    await this.d.events.record(
-      ctx,
-      sequence > 1 ? 'interview.rescheduled' : 'interview.scheduled',
-      { type: 'Application', id },
-      { at: input.at, sequence },
-    );
-    this.d.outbox.nudge();
   }
 
   async confirmInterview(ctx: Ctx & { actor: Actor }, id: string) {
     const { app } = await this.mineOne(ctx.actor, id);
     if (!app.interview?.at || app.stage !== 'interview' || app.outcome)
       throw new ConflictError('applications.errors.notAtInterview');
+    // Confirmed once per appointment: a second confirmation of the same one records nothing.
+    if (app.interview.confirmedAt) return;
+    if (!(await claimOnce(`interview-confirmed:${id}:${app.interview.sequence}`, this.d.clock.now()))) return;
     await Application.updateOne(
       { _id: app._id, 'interview.sequence': app.interview.sequence },
       { $set: { 'interview.confirmedAt': this.d.clock.now() } },
@@ -700,6 +893,9 @@ export class Applications {
 
   async addNote(ctx: Ctx & { actor: Actor }, id: string, text: string) {
     await this.forStaff(ctx.actor, id);
+    // A note sent twice at once (a double click) is kept once; the same words later are a new note.
+    const count = await ApplicationNote.countDocuments({ application: id });
+    if (!(await claimOnce(`note:${id}:${count}:${digest(text)}`, this.d.clock.now()))) return;
     await ApplicationNote.create({
       application: id,
       author: ctx.actor.id,
@@ -711,15 +907,19 @@ export class Applications {
   }
 
   /** Qualification review on a selection: pass or reject many at once, each through the state machine. */
-  async bulk(ctx: Ctx & { actor: Actor }, vacancyId: string, ids: string[], move: Move) {
+  async bulk(
+    ctx: Ctx & { actor: Actor },
+    vacancyId: string,
+    selection: { id: string; version?: number }[],
+    move: Move,
+  ) {
     const { apps } = await this.forVacancy(ctx.actor, vacancyId);
     const mine = new Set(apps.map((a) => String(a._id)));
     let done = 0;
     const failed: string[] = [];
-    for (const id of ids.filter((x) => mine.has(x))) {
+    for (const { id, version } of selection.filter((x) => mine.has(x.id))) {
       try {
-        await this.move(ctx, id, move);
-        done += 1;
+        if (await this.move(ctx, id, move, { seenVersion: version })) done += 1;
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
         failed.push(id);

@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { AwardMail, Notify } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { ConflictError, ForbiddenError, isDuplicateKey, NotFoundError } from '../errors';
+import { claimOnce } from './claims';
 import { Award, AwardPayment, AwardPlace, type AwardDoc } from '../../models/Award';
 import type { CheckInDoc } from '../../models/CheckIn';
 import { CheckIn } from '../../models/CheckIn';
@@ -285,7 +286,12 @@ export class Awards {
   async accept(ctx: Ctx & { actor: Actor }, awardId: string, shareName: boolean): Promise<void> {
     const award = await awardById(awardId);
     if (!award || String(award.teacher) !== ctx.actor.id) throw new NotFoundError();
+    // Accepted already with this same choice (a resent form): nothing changes, nothing is recorded.
+    if (award.status === 'active' && award.acceptedAt && award.shareName === shareName) return;
     if (award.status !== 'reserved') throw new ConflictError('incentives.errors.notAwaitingAcceptance');
+    // One acceptance per award, whichever of several requests arrives first.
+    if (!(await claimOnce(`award-accepted:${awardId}`, this.d.clock.now())))
+      throw new ConflictError('incentives.errors.notAwaitingAcceptance');
     const done = await Award.updateOne(
       { _id: award._id, status: 'reserved' },
       { $set: { status: 'active', acceptedAt: this.d.clock.now(), shareName } },

@@ -1,5 +1,6 @@
 // Mentoring: Beijing/Tianjin teachers registered by their school, matched to Hebei placements within a capacity,
 // introduced by email, and an activity log kept by both sides (the mentor through a signed link, no account needed).
+import { claimOnce, digest, releaseClaim } from './claims';
 import { Types, trusted } from 'mongoose';
 import type { Clock } from '../clock';
 import { isLinkSignature, linkSignature } from '../crypto';
@@ -163,6 +164,10 @@ export class Mentors {
       : null;
     if (!mentor) throw new ValidationError({ mentor: 'validation.choose' });
     if (String(p.mentor ?? '') === String(mentor._id)) return;
+    // The same match sent twice at once takes one of the mentor's places, not two, and is recorded once.
+    const read = new Date(p.updatedAt ?? 0).getTime();
+    const claim = `mentor-assign:${placementId}:${read}:${String(mentor._id)}`;
+    if (!(await claimOnce(claim, this.d.clock.now()))) return;
     let claimed = false;
     for (let n = 0; n < mentor.capacity && !claimed; n += 1) {
       try {
@@ -172,7 +177,10 @@ export class Mentors {
         if (!isDuplicateKey(err)) throw err;
       }
     }
-    if (!claimed) throw new ConflictError('mentors.errors.full');
+    if (!claimed) {
+      await releaseClaim(claim); // full now; a retry once a place is free must not be taken for a repeat
+      throw new ConflictError('mentors.errors.full');
+    }
     await this.d.notify.mentorIntro(
       { name: mentor.name, email: mentor.email, locale: 'zh-CN' },
       {
@@ -282,6 +290,10 @@ export class Mentors {
     if (!date || date > this.d.clock.now()) errors.date = 'mentors.errors.date';
     if (minutes === null || minutes < 1 || minutes > 1440) errors.minutes = 'mentors.errors.minutes';
     if (!kind || !date || minutes === null || Object.keys(errors).length) throw new ValidationError(errors);
+    // The same entry sent twice at once (a double click) is logged once; the same entry later is a new one.
+    const logged = await MentorActivity.countDocuments({ placement: p._id });
+    const entry = digest([who.side, kind, input.date, minutes, input.note.trim()]);
+    if (!(await claimOnce(`activity:${placementId}:${logged}:${entry}`, this.d.clock.now()))) return;
     await MentorActivity.create({
       placement: p._id,
       mentor: p.mentor,
@@ -302,6 +314,9 @@ export class Mentors {
     if (!c || !p || String(p.mentor) !== String(mentor._id)) throw new NotFoundError();
     if (!OPEN_STATES.includes(p.status)) throw new LinkError('tokens.ended');
     if (!text.trim()) throw new ValidationError({ feedback: 'mentors.errors.feedback' });
+    if (c.mentorFeedbackAt) throw new ConflictError('placements.errors.answered');
+    if (!(await claimOnce(`feedback:${String(c._id)}`, this.d.clock.now())))
+      throw new ConflictError('placements.errors.answered');
     const written = await CheckIn.updateOne(
       { _id: c._id, mentorFeedbackAt: null },
       { $set: { mentorFeedback: text.trim().slice(0, 2000), mentorFeedbackAt: this.d.clock.now() } },

@@ -21,6 +21,7 @@ import { posterOrganisation } from './postings';
 import { postTypeYears } from './taxonomy';
 import { cstDate } from '../views/present';
 import { wholeNumber } from './formats';
+import { claimOnce, releaseClaim } from './claims';
 
 const DAY = 86_400_000;
 
@@ -342,14 +343,23 @@ export class Placements {
     const { checkIn, placement } = await this.checkIn(id, signature);
     if (checkIn.status === 'answered') throw new ConflictError('placements.errors.answered');
     const now = this.d.clock.now();
-    // Sponsors hear of the award periods this answer makes due (emails guarded by the answer below).
-    const announced = a.inPost ? ((await this.d.awards?.announceDue(placement, id)) ?? 0) : 0;
-    // Conditional on the state read: a double submit answers once.
-    const written = await CheckIn.updateOne(
-      { _id: id, status: checkIn.status },
-      { $set: { status: 'answered', answeredAt: now, answer: a } },
-    );
-    if (written.modifiedCount !== 1) throw new ConflictError('placements.errors.answered');
+    // One answer per check-in, whichever of several submits arrives first (the engine's conditional updates are not
+    // atomic, so the claim is a unique insert); the others are told it is answered, and record nothing.
+    const claim = `checkin:${id}`;
+    if (!(await claimOnce(claim, now))) throw new ConflictError('placements.errors.answered');
+    let announced: number;
+    try {
+      // Sponsors hear of the award periods this answer makes due (emails guarded by the answer below).
+      announced = a.inPost ? ((await this.d.awards?.announceDue(placement, id)) ?? 0) : 0;
+      const written = await CheckIn.updateOne(
+        { _id: id, status: checkIn.status },
+        { $set: { status: 'answered', answeredAt: now, answer: a } },
+      );
+      if (written.modifiedCount !== 1) throw new ConflictError('placements.errors.answered');
+    } catch (err) {
+      await releaseClaim(claim);
+      throw err;
+    }
     if (!a.inPost || a.intention <= 2) {
       await Placement.updateOne({ _id: placement._id }, { $set: { flagged: true, flaggedAt: now } });
     }
@@ -534,7 +544,12 @@ export class Placements {
 
   async tick(ctx: Ctx & { actor: Actor }, id: string, key: string, done: boolean) {
     const p = await this.forStaff(ctx.actor, id);
-    if (!p.checklist.some((c) => c.key === key)) throw new NotFoundError();
+    const item = p.checklist.find((c) => c.key === key);
+    if (!item) throw new NotFoundError();
+    // Ticking what is ticked (or undoing what is not) changes nothing and records nothing.
+    if (Boolean(item.doneAt) === done) return;
+    const read = new Date(p.updatedAt ?? 0).getTime();
+    if (!(await claimOnce(`tick:${id}:${read}:${key}:${done ? 1 : 0}`, this.d.clock.now()))) return;
     // The whole list is written back: no positional updates on the embedded engine.
     const checklist = p.checklist.map((c) =>
       c.key === key ? { ...c, doneAt: done ? this.d.clock.now() : null, doneBy: done ? ctx.actor.name : '' } : c,
@@ -546,6 +561,9 @@ export class Placements {
   async setCommitment(ctx: Ctx & { actor: Actor }, id: string, years: number, reason: string) {
     const p = await this.forStaff(ctx.actor, id);
     if (!reason.trim()) throw new ValidationError({ commitmentReason: 'placements.errors.reason' });
+    if (p.commitmentYears === years && p.commitmentReason === reason) return;
+    const read = new Date(p.updatedAt ?? 0).getTime();
+    if (!(await claimOnce(`commitment:${id}:${read}:${years}`, this.d.clock.now()))) return;
     await Placement.updateOne({ _id: p._id }, { $set: { commitmentYears: years, commitmentReason: reason } });
     await this.d.events.record(
       ctx,
@@ -562,6 +580,8 @@ export class Placements {
     detail: { reason?: (typeof LEAVE_REASONS)[number]; at?: Date; note?: string; converted?: boolean } = {},
   ) {
     const p = await this.forStaff(ctx.actor, id);
+    // Already there by this very move (a resent form): nothing happens again.
+    if (p.status === MOVES[move].to) return;
     const to = nextStatus(p.status, move);
     const now = detail.at ?? this.d.clock.now();
     const set: Record<string, unknown> = { status: to };
@@ -572,6 +592,10 @@ export class Placements {
       Object.assign(set, { leftAt: now, leaveReason: detail.reason });
     }
     if (move === 'complete' && detail.converted && p.postType === 'special_post') set.convertedToEstablished = true;
+    // One move out of the status read, however many requests arrive together.
+    const read = new Date(p.updatedAt ?? 0).getTime();
+    if (!(await claimOnce(`placement:${id}:${p.status}:${read}`, this.d.clock.now())))
+      throw new ConflictError('postings.errors.changedMeanwhile');
     const result = await Placement.updateOne({ _id: p._id, status: p.status }, { $set: set });
     if (result.modifiedCount !== 1) throw new ConflictError('postings.errors.changedMeanwhile');
     // An ended placement frees its mentor's place for the next new teacher.

@@ -20,6 +20,7 @@ import { User } from '../../models/User';
 import { Vacancy } from '../../models/Vacancy';
 import type { Actor, Ctx } from './actor';
 import { consentRecord } from './privacy';
+import { claimOnce } from './claims';
 import type { Accounts } from './accounts';
 import type { Events } from './events';
 import { posterOrganisation } from './postings';
@@ -498,15 +499,19 @@ export class Referrals {
   }
 
   /** The graduate changes (or withdraws) what the partner may see. */
-  async setConsent(ctx: Ctx & { actor: Actor }, id: string, consent: Consent) {
-    const result = Types.ObjectId.isValid(id)
-      ? await Referral.updateOne(
-          { _id: id, candidate: ctx.actor.id },
-          { $set: { consent, consentAt: this.d.clock.now() } },
-        )
-      : { matchedCount: 0 };
-    if (result.matchedCount !== 1) throw new NotFoundError();
-    await this.d.events.record(ctx, 'referral.consent', { type: 'Referral', id }, { consent });
+  async setConsent(ctx: Ctx & { actor: Actor }, id: string, consent: Consent): Promise<boolean> {
+    const referral = Types.ObjectId.isValid(id)
+      ? await Referral.findOne({ _id: id, candidate: ctx.actor.id }).lean<ReferralDoc>()
+      : null;
+    if (!referral) throw new NotFoundError();
+    // The same choice again changes nothing and records nothing; of identical requests together, one writes.
+    if (referral.consent === consent) return false;
+    const now = this.d.clock.now();
+    const read = new Date(referral.consentAt ?? referral.claimedAt ?? 0).getTime();
+    if (!(await claimOnce(`consent:${id}:${read}:${consent}`, now))) return false;
+    await Referral.updateOne({ _id: referral._id }, { $set: { consent, consentAt: now } });
+    await this.d.events.record(ctx, 'referral.consent', { type: 'Referral', id }, { from: referral.consent, consent });
+    return true;
   }
 
   /** The partner an application counts for: a recommendation it answers, else the graduate's first referral. */

@@ -43,6 +43,11 @@ it('staff tick onboarding and assign a mentor, the teacher answers the check-in 
   await openMail(teacher, 'teacher@demo.teachbridge.cn', '入职回访');
   await teacher.locator('.mail-body a[href*="/checkins/"]').first().click();
   await expectAccessible(teacher);
+  // Every question is answered: nothing is pre-selected for the teacher.
+  await teacher.locator('input[name="inPost"][value="yes"]').check();
+  await teacher.locator('input[name="workload"][value="3"]').check();
+  await teacher.locator('input[name="support"][value="4"]').check();
+  await teacher.locator('input[name="housing"][value="1"]').check();
   await teacher.locator('input[name="intention"][value="1"]').check();
   await teacher.getByLabel('想说的话').fill('宿舍还没有落实，冬天很冷。');
   await teacher.getByRole('button', { name: '提交' }).click();

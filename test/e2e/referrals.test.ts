@@ -51,6 +51,8 @@ it('partner imports a CSV, a graduate accepts from the mailbox, applies to a rec
   await graduate.getByRole('textbox', { name: '密码', exact: true }).fill('ruoxi-teaches-2027');
   await graduate.getByLabel('再次输入密码').fill('ruoxi-teaches-2027');
   await graduate.getByLabel(/我已阅读并同意/).check();
+  // What the partner may see is her own choice: nothing is chosen for her.
+  await graduate.getByLabel('允许推荐单位看到').selectOption('status');
   await graduate.getByRole('button', { name: '注册并接受' }).click();
   await signIn(graduate, e2e.app.baseUrl, 'lin.ruoxi@example.cn', 'ruoxi-teaches-2027');
 

@@ -9,6 +9,7 @@ import { options } from '../server/services/taxonomy';
 import {
   daysLeftChangesAt,
   describeEligibility,
+  pager,
   presentAnnouncement,
   presentMyApplication,
   presentVacancy,
@@ -66,10 +67,7 @@ export function jobsRouter({ services, clock, config }: RouteDeps): Router {
       })),
       back: req.originalUrl,
       total: result.total,
-      page: result.page,
-      pages: result.pages,
-      prev: result.page > 1 ? pageLink(result.page - 1) : null,
-      next: result.page < result.pages ? pageLink(result.page + 1) : null,
+      ...pager(result, pageLink),
       units: hebeiUnits(req.locale).map((u) => ({ ...u, selected: u.code === f.unit })),
       counties: placeOptionGroups(req.locale, f.county, { hebeiOnly: true }),
       countyRefused:
@@ -264,10 +262,7 @@ ${entries}
       title: req.t('announcements.title'),
       items: result.items.map((a) => presentAnnouncement(a, req.locale)),
       closed,
-      page,
-      pages: result.pages,
-      prev: page > 1 ? link(page - 1) : null,
-      next: page < result.pages ? link(page + 1) : null,
+      ...pager({ page, pages: result.pages }, link),
     });
   });
 

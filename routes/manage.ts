@@ -10,7 +10,7 @@ import { placeLabel } from '../server/services/regions';
 import { CERTIFICATE_KEYS, options, POST_TYPE_KEYS, STAGE_KEYS, SUBJECT_KEYS } from '../server/services/taxonomy';
 import { STAFF_SORTS, type StaffVacancyFilters, type VacancyInput } from '../server/services/vacancies';
 import { presentStaffVacancies } from '../server/views/vacancies';
-import { cstDate, endOfCstDay, presentAnnouncement, presentVacancy } from '../server/views/present';
+import { cstDate, endOfCstDay, pager, presentAnnouncement, presentVacancy } from '../server/views/present';
 import {
   EDUCATION_LEVELS,
   MANDARIN_LEVELS,
@@ -218,10 +218,7 @@ export function manageRouter({ services, clock }: RouteDeps): Router {
         label: req.t(`manage.vacancies.sorts.${k}`),
         selected: k === f.sort,
       })),
-      page: result.page,
-      pages: result.pages,
-      prev: result.page > 1 ? link({ page: result.page - 1 }) : null,
-      next: result.page < result.pages ? link({ page: result.page + 1 }) : null,
+      ...pager(result, (page) => link({ page })),
       canPost: (await vacancies.hiringOptions(result.org)).length > 0,
     });
   });

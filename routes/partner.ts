@@ -16,6 +16,7 @@ import { hebeiUnits, unitName } from '../server/services/regions';
 import { options, SUBJECT_KEYS } from '../server/services/taxonomy';
 import { CONSENT_LEVELS } from '../models/Referral';
 import { Vacancy } from '../models/Vacancy';
+import { pager } from '../server/views/present';
 import {
   email,
   formRules,
@@ -120,10 +121,7 @@ export function partnerRouter({ services, clock, config }: RouteDeps): Router {
       title: req.t('referrals.list.title'),
       items: result.items,
       total: result.total,
-      page: result.page,
-      pages: result.pages,
-      prev: result.page > 1 ? link(result.page - 1) : null,
-      next: result.page < result.pages ? link(result.page + 1) : null,
+      ...pager(result, link),
       filtered: Boolean(name || cohort || major || status),
       f: { cohort, major, status, name },
       statuses: [...FUNNEL, 'declined', 'expired', 'not_hired', 'revoked'],

@@ -37,6 +37,14 @@ export interface NewUser {
   locale: Locale;
 }
 
+/** What a workflow creating an account decides for it (never the form). */
+type AccountExtra = {
+  role: 'candidate' | 'staff';
+  organisation?: Types.ObjectId | null;
+  membership?: 'active' | 'pending' | null;
+  id?: Types.ObjectId;
+};
+
 export class Accounts {
   private readonly timing = new EvenTiming();
   constructor(private readonly d: AccountDeps) {}
@@ -93,12 +101,7 @@ export class Accounts {
   async registerUser(
     ctx: Ctx,
     input: NewUser,
-    extra: {
-      role: 'candidate' | 'staff';
-      organisation?: Types.ObjectId | null;
-      membership?: 'active' | 'pending' | null;
-      id?: Types.ObjectId;
-    },
+    extra: AccountExtra,
   ): Promise<{ created: boolean; userId: Types.ObjectId | null }> {
     return this.timing.run(`signup:${extra.role}`, () => this.createOrTell(ctx, input, extra));
   }
@@ -115,12 +118,7 @@ export class Accounts {
   async createOrTell(
     ctx: Ctx,
     input: NewUser,
-    extra: {
-      role: 'candidate' | 'staff';
-      organisation?: Types.ObjectId | null;
-      membership?: 'active' | 'pending' | null;
-      id?: Types.ObjectId;
-    },
+    extra: AccountExtra,
   ): Promise<{ created: boolean; userId: Types.ObjectId | null }> {
     const email = input.email.toLowerCase();
     const existing = await User.findOne({ email }).lean();

@@ -10,6 +10,16 @@ import { postTypeName, stageName, subjectName } from '../services/taxonomy';
 const DAY = 86_400_000;
 
 /** YYYY-MM-DD in China Standard Time (what a date input shows and sends). */
+/** A list's page position and the links to its neighbours, for the pager partial. */
+export function pager(at: { page: number; pages: number }, link: (page: number) => string) {
+  return {
+    page: at.page,
+    pages: at.pages,
+    prev: at.page > 1 ? link(at.page - 1) : null,
+    next: at.page < at.pages ? link(at.page + 1) : null,
+  };
+}
+
 export function cstDate(date: Date | null | undefined): string {
   if (!date) return '';
   return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);

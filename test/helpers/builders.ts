@@ -3,6 +3,8 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { Passwords } from '../../server/auth/passwords';
 import { findPlace } from '../../server/services/regions';
+import { Announcement } from '../../models/Announcement';
+import { IncentiveProgramme } from '../../models/IncentiveProgramme';
 import { Organisation, type OrgKind } from '../../models/Organisation';
 import { User, type Role } from '../../models/User';
 import * as OTPAuth from 'otpauth';
@@ -73,4 +75,43 @@ function enrolled() {
     enabledAt: new Date(),
     recovery: [],
   };
+}
+
+/** An open campus drive of a new Beijing university (issuer and drive), as a partner would publish it. */
+export async function makeCampusDrive(now: Date) {
+  const university = await makeOrg({ kind: 'university', county: '110108' });
+  const drive = await Announcement.create({
+    issuer: university._id,
+    issuerName: university.name,
+    unitCode: '11',
+    programme: 'campus_drive',
+    title: '河北专场招聘会',
+    status: 'open',
+    openedAt: now,
+  });
+  return { university, drive };
+}
+
+/** An approved sponsor programme: 500 yuan a month for three months to rural English teachers. */
+export async function makeApprovedProgramme(
+  sponsor: { _id: Types.ObjectId; name: string },
+  fields: { places?: number; budget?: number } = {},
+) {
+  return IncentiveProgramme.create({
+    sponsor: sponsor._id,
+    sponsorName: sponsor.name,
+    name: '乡村英语教师津贴',
+    kind: 'stipend_topup',
+    amount: 500,
+    period: 'month',
+    periods: 3,
+    criteria: { ruralOnly: true, subjects: ['english'] },
+    places: fields.places ?? 5,
+    budget: fields.budget ?? 7500,
+    startsOn: new Date('2026-08-01T00:00:00+08:00'),
+    endsOn: new Date('2027-07-31T00:00:00+08:00'),
+    termsZh: '每月 500 元，须经回访确认在岗。',
+    termsEn: '500 yuan a month, each confirmed by a check-in.',
+    status: 'approved',
+  });
 }

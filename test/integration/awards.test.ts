@@ -10,7 +10,7 @@ import { User } from '../../models/User';
 import { toActor } from '../../server/services/actor';
 import { addMonths } from '../../server/services/placements';
 import { useTestApp } from '../helpers/app';
-import { makeOrg, makeUser } from '../helpers/builders';
+import { makeApprovedProgramme, makeOrg, makeUser } from '../helpers/builders';
 import { makeCandidate } from '../helpers/candidates';
 import { csrfFrom, linkIn, loginAs, submitForm } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
@@ -20,23 +20,8 @@ const START = new Date('2026-09-01T00:00:00+08:00');
 
 async function fundedSetup(fields: { places?: number; budget?: number } = {}) {
   const sponsor = await makeOrg({ kind: 'sponsor', county: '110105', name: '春晖乡村教育基金会' });
-  const programme = await IncentiveProgramme.create({
-    sponsor: sponsor._id,
-    sponsorName: sponsor.name,
-    name: '乡村英语教师津贴',
-    kind: 'stipend_topup',
-    amount: 500,
-    period: 'month',
-    periods: 3,
-    criteria: { ruralOnly: true, subjects: ['english'] },
-    places: fields.places ?? 5,
-    budget: fields.budget ?? 3000, // two teachers' whole awards (500 × 3)
-    startsOn: new Date('2026-08-01T00:00:00+08:00'),
-    endsOn: new Date('2027-07-31T00:00:00+08:00'),
-    termsZh: '每月 500 元，须经回访确认在岗。',
-    termsEn: '500 yuan a month, each confirmed by a check-in.',
-    status: 'approved',
-  });
+  // budget: two teachers' whole awards (500 × 3)
+  const programme = await makeApprovedProgramme(sponsor, { places: fields.places ?? 5, budget: fields.budget ?? 3000 });
   const school = await makeOrg({ county: '130722' }); // 张北县, rural
   const staff = await makeUser({ role: 'staff', org: school._id });
   const vacancy = await makeOpenVacancy(school, {

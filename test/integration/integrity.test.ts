@@ -442,7 +442,7 @@ describe('scores a ranking or notice relied on', () => {
     const sheet = `报名编号,笔试成绩,面试成绩\n${applicationRef(apps[0]!.id)},91,\n${applicationRef(apps[1]!.id)},80,`;
     const token = csrfFrom((await s.agent.get(board)).text);
     const upload = (reason?: string) => {
-      const req = s.agent.post(`/manage/vacancies/${s.vacancy._id}/scores?_csrf=${token}`);
+      const req = s.agent.post(`/manage/vacancies/${s.vacancy._id}/scores`).field('_csrf', token);
       if (reason) void req.field('reason', reason);
       return req.attach('sheet', Buffer.from(sheet), 'scores.csv');
     };
@@ -470,7 +470,8 @@ describe('scores a ranking or notice relied on', () => {
     const { applicationRef } = await import('../../server/services/applications');
     const token = csrfFrom((await agent.get(`/manage/vacancies/${vacancy._id}/applications`)).text);
     const sheet = await agent
-      .post(`/manage/vacancies/${vacancy._id}/scores?_csrf=${token}`)
+      .post(`/manage/vacancies/${vacancy._id}/scores`)
+      .field('_csrf', token)
       .field('reason', '复核')
       .attach('sheet', Buffer.from(`${applicationRef(id)},,60`), 'scores.csv');
     expect(sheet.status).toBe(422);

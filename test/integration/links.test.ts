@@ -6,7 +6,7 @@ import { CheckIn } from '../../models/CheckIn';
 import { Mentor } from '../../models/Mentor';
 import { Placement } from '../../models/Placement';
 import { useTestApp } from '../helpers/app';
-import { makeOrg, makeUser, unique } from '../helpers/builders';
+import { makeCampusDrive, makeOrg, makeUser, unique } from '../helpers/builders';
 import { csrfFrom, loginAs, submitForm } from '../helpers/http';
 
 const t = useTestApp();
@@ -129,16 +129,7 @@ describe('check-in links', () => {
 
 describe('campus drive links', () => {
   it('when the drive is closed, then its sign-up link stops working', async () => {
-    const university = await makeOrg({ kind: 'university', county: '110108' });
-    const drive = await Announcement.create({
-      issuer: university._id,
-      issuerName: university.name,
-      unitCode: '11',
-      programme: 'campus_drive',
-      title: '河北专场招聘会',
-      status: 'open',
-      openedAt: t.clock.now(),
-    });
+    const { drive } = await makeCampusDrive(t.clock.now());
     const link = new URL(
       t.services.referrals.driveLink(String(drive._id), 'http://teachbridge.test', t.config.sessionSecret),
     ).pathname;

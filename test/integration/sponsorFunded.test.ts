@@ -3,11 +3,10 @@
 import { Types } from 'mongoose';
 import { Award } from '../../models/Award';
 import { CheckIn } from '../../models/CheckIn';
-import { IncentiveProgramme } from '../../models/IncentiveProgramme';
 import { Placement } from '../../models/Placement';
 import { addMonths } from '../../server/services/placements';
 import { useTestApp } from '../helpers/app';
-import { makeOrg, makeUser } from '../helpers/builders';
+import { makeApprovedProgramme, makeOrg, makeUser } from '../helpers/builders';
 import { makeCandidate } from '../helpers/candidates';
 import { loginAs } from '../helpers/http';
 import { makeOpenVacancy } from '../helpers/postings';
@@ -17,23 +16,7 @@ const START = new Date('2026-09-01T00:00:00+08:00');
 
 async function setup() {
   const sponsor = await makeOrg({ kind: 'sponsor', county: '110105' });
-  const programme = await IncentiveProgramme.create({
-    sponsor: sponsor._id,
-    sponsorName: sponsor.name,
-    name: '乡村英语教师津贴',
-    kind: 'stipend_topup',
-    amount: 500,
-    period: 'month',
-    periods: 3,
-    criteria: { ruralOnly: true, subjects: ['english'] },
-    places: 5,
-    budget: 7500,
-    startsOn: new Date('2026-08-01T00:00:00+08:00'),
-    endsOn: new Date('2027-07-31T00:00:00+08:00'),
-    termsZh: '每月 500 元，须经回访确认在岗。',
-    termsEn: '500 yuan a month, each confirmed by a check-in.',
-    status: 'approved',
-  });
+  const programme = await makeApprovedProgramme(sponsor);
   const school = await makeOrg({ county: '130722' });
   const vacancy = await makeOpenVacancy(school, { headcount: 5, certificateType: 'junior', postType: 'special_post' });
   const sponsorStaff = t.agent();

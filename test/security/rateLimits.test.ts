@@ -1,10 +1,9 @@
 // Rate limits that stop an attacker without stopping a lecture hall: failed sign-ins count per account and per
 // address, successful ones never; sign-ups count per address and form, and per account.
 import { trusted } from 'mongoose';
-import { Announcement } from '../../models/Announcement';
 import { User } from '../../models/User';
 import { TEST_PASSWORD, useTestApp } from '../helpers/app';
-import { makeOrg, makeUser, unique } from '../helpers/builders';
+import { makeCampusDrive, makeUser, unique } from '../helpers/builders';
 import { csrfFrom } from '../helpers/http';
 
 // Real limits (the other test files raise them out of the way); one proxy hop, so tests can play several addresses.
@@ -33,16 +32,7 @@ function signup(email: string) {
 }
 
 async function campusDrive() {
-  const university = await makeOrg({ kind: 'university', county: '110108' });
-  const drive = await Announcement.create({
-    issuer: university._id,
-    issuerName: university.name,
-    unitCode: '11',
-    programme: 'campus_drive',
-    title: '河北专场招聘会',
-    status: 'open',
-    openedAt: t.clock.now(),
-  });
+  const { drive } = await makeCampusDrive(t.clock.now());
   const link = t.services.referrals.driveLink(String(drive._id), 'http://teachbridge.test', t.config.sessionSecret);
   return new URL(link).pathname;
 }

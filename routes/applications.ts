@@ -38,7 +38,8 @@ const resolutionSchema = z.object({
 const seenVersion = z
   .string()
   .regex(/^\d{1,6}$/)
-  .transform(Number);
+  .transform(Number)
+  .optional();
 export const scoreSheetUpload = uploadForm({
   path: '/manage/vacancies/:id/scores',
   file: 'sheet',

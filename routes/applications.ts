@@ -294,7 +294,8 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       values: form.values,
       errors: form.errors,
       errorList: errorList(res, form.errors, {
-        contractDate: 'applications.staff.contractDate',
+        ids: 'applications.board.select',
+        reason: 'applications.staff.reason',
         message: 'applications.staff.message',
       }),
     });
@@ -335,7 +336,11 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       corrections: (app.scoreCorrections ?? []).map((c) => ({ ...c, byName: c.byName || String(c.by ?? '') })),
       values: form.values,
       errors: form.errors,
-      errorList: errorList(res, form.errors),
+      errorList: errorList(res, form.errors, {
+        contractDate: 'applications.staff.contractDate',
+        reason: 'applications.staff.reason',
+        message: 'applications.staff.message',
+      }),
     });
   };
 

@@ -459,9 +459,10 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   router.post('/manage/vacancies/:id/scores', requireRole('staff'), async (req, res) => {
     const id = String(req.params.id);
     const refused = uploadRefusal(req);
-    const text = req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet');
     const reason = field(req.body, 'reason').trim().slice(0, 500);
-    const result = refused ? null : await applications.importScores(actorCtx(req), id, text, reason);
+    // A refused upload's file is not there to read (a second file, or one cut short).
+    const text = () => (req.file ? req.file.buffer.toString('utf8') : field(req.body, 'sheet'));
+    const result = refused ? null : await applications.importScores(actorCtx(req), id, text(), reason);
     if (!result || result.errors.length > 0 || result.imported + result.unchanged === 0) {
       const { vacancy, apps } = await applications.forVacancy(actorOf(req), id);
       const fieldErrors = refused?.errors ?? {};

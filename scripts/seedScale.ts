@@ -766,6 +766,7 @@ class ScaleSeed {
       organisation: fields.organisation ?? null,
       membership: fields.organisation ? 'active' : null,
       scopeUnit: fields.scopeUnit ?? null,
+      applicationMail: 'each',
       // Signed in lately, so that the retention job (which anonymises long-unused candidates) leaves them alone.
       lastLoginAt,
       sessionVersion: 0,
@@ -2112,6 +2113,7 @@ class ScaleSeed {
       eligibility,
       ...c.shared,
       scores: { written, interview: interviewScore, total: total(v.pipeline, written, interviewScore) },
+      scoreCorrections: [],
       offer: {
         acceptedAt:
           offerIdx >= 0 && k > offerIdx

@@ -2,8 +2,16 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { ConflictError, ValidationError, type FieldErrors } from '../server/errors';
-import { echo, errorList, parseForm, renderInvalid, field } from '../server/middleware/forms';
+import { ConflictError, ValidationError } from '../server/errors';
+import {
+  echo,
+  errorList,
+  type FormState,
+  formLocals,
+  parseForm,
+  renderInvalid,
+  field,
+} from '../server/middleware/forms';
 import { sizeLabel, uploadForm, uploadRefusal } from '../server/middleware/uploads';
 import { actorCtx, actorOf, requireRole } from '../server/middleware/guards';
 import { applicationRef, Applications, nextStage, stagesOf, type Move } from '../server/services/applications';
@@ -236,7 +244,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   const renderBoard = async (
     req: Request,
     res: Response,
-    form: { values: Record<string, unknown>; errors: FieldErrors; query?: Record<string, unknown> } = {
+    form: FormState & { query?: Record<string, unknown> } = {
       values: {},
       errors: {},
     },
@@ -291,9 +299,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       sorts: ['submitted', 'name', 'written', 'total'].map((k) => ({ key: k, current: k === sort })),
       reasons: REJECT_REASONS.map((r) => ({ value: r, label: req.t(`applications.reasons.${r}`) })),
       items: shown.map((a) => present(a, req.locale)),
-      values: form.values,
-      errors: form.errors,
-      errorList: errorList(res, form.errors, {
+      ...formLocals(res, form, {
         ids: 'applications.board.select',
         reason: 'applications.staff.reason',
         message: 'applications.staff.message',
@@ -306,11 +312,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   });
 
   /** One application for its school's staff; after a refused form, with its errors and what was typed. */
-  const renderStaffOne = async (
-    req: Request,
-    res: Response,
-    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
-  ) => {
+  const renderStaffOne = async (req: Request, res: Response, form: FormState = { values: {}, errors: {} }) => {
     const id = String(req.params.id);
     const { app, vacancy, maskedId, email } = await applications.forStaff(actorOf(req), id);
     const notes = await applications.notesFor(actorOf(req), id);
@@ -334,9 +336,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
         interview: form.values.interview ?? String(app.scores?.interview ?? ''),
       },
       corrections: (app.scoreCorrections ?? []).map((c) => ({ ...c, byName: c.byName || String(c.by ?? '') })),
-      values: form.values,
-      errors: form.errors,
-      errorList: errorList(res, form.errors, {
+      ...formLocals(res, form, {
         contractDate: 'applications.staff.contractDate',
         reason: 'applications.staff.reason',
         message: 'applications.staff.message',
@@ -508,11 +508,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
   });
 
   /** A notice's objections for the staff who published it; after a refused form, with its errors and the text. */
-  const renderNoticeManage = async (
-    req: Request,
-    res: Response,
-    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
-  ) => {
+  const renderNoticeManage = async (req: Request, res: Response, form: FormState = { values: {}, errors: {} }) => {
     const notice = await applications.getNotice(String(req.params.id));
     await applications.forVacancy(actorOf(req), String(notice.vacancy)); // tenancy: only the posting's staff
     res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/applications/notice-manage', {
@@ -520,9 +516,7 @@ export function applicationsRouter({ services, clock }: RouteDeps): Router {
       notice,
       objections: notice.objections.map((o, index) => ({ ...o, index })),
       endsDate: cstDate(notice.endsAt),
-      values: form.values,
-      errors: form.errors,
-      errorList: errorList(res, form.errors),
+      ...formLocals(res, form),
     });
   };
 

@@ -3,7 +3,15 @@ import { presentAward } from '../server/views/incentives';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '.';
-import { errorList, echo, field, numberField, parseForm, withParams } from '../server/middleware/forms';
+import {
+  echo,
+  field,
+  type FormState,
+  formLocals,
+  numberField,
+  parseForm,
+  withParams,
+} from '../server/middleware/forms';
 import { cstDayStart, wholeNumber } from '../server/services/formats';
 import type { FieldErrors } from '../server/errors';
 import { optionalText } from './schemas';
@@ -123,11 +131,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
   });
 
   /** A placement for its school's staff; after a refused form, with its errors and what was typed. */
-  const renderPlacement = async (
-    req: Request,
-    res: Response,
-    form: { values: Record<string, unknown>; errors: FieldErrors } = { values: {}, errors: {} },
-  ) => {
+  const renderPlacement = async (req: Request, res: Response, form: FormState = { values: {}, errors: {} }) => {
     const doc = await placements.forStaff(actorOf(req), String(req.params.id));
     const p = present(doc, req.locale, clock.now());
     const checkIns = await datedCheckIns(services, doc._id);
@@ -136,9 +140,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
     const activities = await datedActivities(services, doc._id);
     res.status(Object.keys(form.errors).length ? 422 : 200).render('pages/placements/staff', {
       title: p.teacherName,
-      values: form.values,
-      errors: form.errors,
-      errorList: errorList(res, form.errors),
+      ...formLocals(res, form),
       p,
       checkIns,
       activities,
@@ -206,9 +208,7 @@ export function placementsRouter({ services, clock }: RouteDeps): Router {
       checkIn,
       placement,
       questions: checkInQuestions(values, errors),
-      values,
-      errors,
-      errorList: errorList(res, errors),
+      ...formLocals(res, { values, errors }),
     });
   };
 

@@ -54,7 +54,15 @@ export function renderInvalid(
   values: unknown,
   labels: Record<string, string> = {},
 ) {
-  res.status(422).render(view, { ...locals, errors, values: echo(values), errorList: errorList(res, errors, labels) });
+  res.status(422).render(view, { ...locals, ...formLocals(res, { values: echo(values), errors }, labels) });
+}
+
+/** What a form page shows after a refused submission (or nothing, on first view): its values, errors and summary. */
+export type FormState = { values: Record<string, unknown>; errors: FieldErrors };
+
+/** A form page's locals for its state: the values to show again, the errors by field, and the summary naming them. */
+export function formLocals(res: Response, form: FormState, labels: Record<string, string> = {}) {
+  return { values: form.values, errors: form.errors, errorList: errorList(res, form.errors, labels) };
 }
 
 /** The error summary: one line per field, "学历：请从列表中选择。", each linking to its field. */
